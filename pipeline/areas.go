@@ -1,0 +1,171 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+)
+
+// Boundary is one area geometry as read from a boundary file, in WGS84.
+type Boundary struct {
+	// Key is the code or name that identifies the area in the file.
+	Key      string
+	Pos      Pos
+	Geometry orb.MultiPolygon
+}
+
+// BoundaryReader reads the area geometries of a boundary file, reprojected to
+// WGS84. Features it cannot use are issues in rep; a file that is not
+// readable at all is a *BadInput.
+type BoundaryReader interface {
+	ReadBoundaries(name string, r io.Reader, rep *Report) ([]Boundary, error)
+}
+
+// readBoundaries reads the boundaries and resolves each to an area code.
+func (j *Job) readBoundaries(reg *Register, res *Result) (map[string]Boundary, error) {
+	hi, err := j.open("areas", j.Areas)
+	if err != nil {
+		return nil, err
+	}
+	bs, err := j.Boundaries.ReadBoundaries(hi.name, hi, res.Report)
+	if bad := (*BadInput)(nil); errors.As(err, &bad) {
+		res.Report.Add(bad.Issue)
+		err = nil
+	}
+	if err != nil {
+		hi.rc.Close()
+		return nil, err
+	}
+	if err := hi.finish(res, len(bs)); err != nil {
+		return nil, err
+	}
+	out := map[string]Boundary{}
+	for _, b := range bs {
+		code, hint, ok := reg.Resolve(b.Key)
+		switch {
+		case !ok:
+			res.Report.Errorf(CodeForeignKey, b.Pos, b.Key, "ein Code oder Name aus dem Register der Aktionsräume",
+				"Die Grenze gehört zu keinem bekannten Aktionsraum; %s", hint)
+		case out[code].Geometry != nil:
+			res.Report.Errorf(CodeUnique, b.Pos, b.Key, "eine Grenze je Aktionsraum",
+				"Für den Aktionsraum %s gibt es schon eine Grenze (%s)", code, out[code].Pos)
+		default:
+			out[code] = b
+		}
+	}
+	return out, nil
+}
+
+// AreaKM2 is the area of a WGS84 (multi)polygon on the WGS84 ellipsoid in km².
+// Latitudes are mapped to authalic latitudes, which makes the ellipsoid's area
+// equal to that of a sphere of the authalic radius; orb's spherical area does
+// the rest. For areas the size of a city the result agrees with geodesic
+// polygon areas to far better than the published three decimals.
+func AreaKM2(g orb.Geometry) float64 {
+	return geo.Area(toAuthalic(g)) * (authalicRadius / orb.EarthRadius) * (authalicRadius / orb.EarthRadius) / 1e6
+}
+
+// WGS84 ellipsoid.
+const (
+	wgs84A = 6378137.0
+	wgs84F = 1 / 298.257223563
+)
+
+var (
+	wgs84E2        = wgs84F * (2 - wgs84F)
+	wgs84E         = math.Sqrt(wgs84E2)
+	authalicQp     = authalicQ(1)
+	authalicRadius = wgs84A * math.Sqrt(authalicQp/2)
+)
+
+// authalicQ is q(φ) of Snyder's Map Projections (eq. 3-12), for sin φ.
+func authalicQ(sinPhi float64) float64 {
+	es := wgs84E * sinPhi
+	return (1 - wgs84E2) * (sinPhi/(1-es*es) - 1/(2*wgs84E)*math.Log((1-es)/(1+es)))
+}
+
+func authalicLat(lat float64) float64 {
+	q := authalicQ(math.Sin(lat * math.Pi / 180))
+	return math.Asin(q/authalicQp) * 180 / math.Pi
+}
+
+func toAuthalic(g orb.Geometry) orb.Geometry {
+	mp := toMultiPolygon(g)
+	out := make(orb.MultiPolygon, len(mp))
+	for i, p := range mp {
+		out[i] = make(orb.Polygon, len(p))
+		for k, r := range p {
+			nr := make(orb.Ring, len(r))
+			for n, pt := range r {
+				nr[n] = orb.Point{pt[0], authalicLat(pt[1])}
+			}
+			out[i][k] = nr
+		}
+	}
+	return out
+}
+
+// toMultiPolygon returns the polygons of g, or nil for other geometries.
+func toMultiPolygon(g orb.Geometry) orb.MultiPolygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		return g
+	}
+	return nil
+}
+
+// join builds the rows of the areas dataset: every area with a boundary, its
+// key figures of the latest year and its Aktionsraumfonds of the latest year.
+// Keys without a partner are reported by name.
+func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu *fundUsage, rep *Report) []Feature {
+	kfYear, fundYear := kf.latestYear(), fu.latestYear()
+	year := max(kfYear, fundYear)
+	if year == 0 {
+		year = j.Now().Year()
+	}
+	areasPos := Pos{File: j.Areas.Name}
+	for _, a := range reg.Areas() {
+		if _, ok := bounds[a.Code]; !ok && a.ValidIn(year) {
+			rep.Errorf(CodeUnmatchedKey, areasPos, a.Code, "eine Grenze für jeden Aktionsraum des Registers",
+				"Für den Aktionsraum %s (%s) fehlt die Grenze", a.Code, a.Name)
+		}
+	}
+	var out []Feature
+	for _, a := range reg.Areas() {
+		b, ok := bounds[a.Code]
+		if !ok {
+			continue
+		}
+		if !a.ValidIn(year) {
+			rep.Warnf(CodeUnmatchedKey, b.Pos, b.Key, fmt.Sprintf("ein Aktionsraum, der %d zum Programm gehört", year),
+				"Der Aktionsraum %s (%s) gehört %d nicht zum Programm; seine Grenze wird trotzdem veröffentlicht", a.Code, a.Name, year)
+		}
+		if _, ok := kf.rows[areaYear{a.Code, kfYear}]; !ok && kfYear != 0 {
+			rep.Warnf(CodeUnmatchedKey, Pos{File: j.KeyFigures.Name}, a.Code, fmt.Sprintf("Kennzahlen für %d", kfYear),
+				"Für den Aktionsraum %s (%s) fehlen die Kennzahlen des Jahres %d", a.Code, a.Name, kfYear)
+		}
+		if _, ok := fu.sums[fundKey{a.Code, fundYear, FundArea}]; !ok && fundYear != 0 {
+			rep.Warnf(CodeUnmatchedKey, Pos{File: j.FundUsage.Name}, a.Code, fmt.Sprintf("Maßnahmen aus dem Aktionsraumfonds %d", fundYear),
+				"Für den Aktionsraum %s (%s) gibt es %d keine Maßnahme aus dem Aktionsraumfonds", a.Code, a.Name, fundYear)
+		}
+		vals := []any{a.Code, a.Name, a.Betreuung, math.Round(AreaKM2(b.Geometry)*1000) / 1000, yearOrNil(kfYear)}
+		vals = append(vals, kf.figures(a.Code, kfYear)...)
+		vals = append(vals, yearOrNil(fundYear))
+		vals = append(vals, fu.summary(fundKey{a.Code, fundYear, FundArea})...)
+		out = append(out, Feature{ID: a.Code, Values: vals, Geometry: b.Geometry})
+	}
+	return out
+}
+
+func yearOrNil(y int) any {
+	if y == 0 {
+		return nil
+	}
+	return int64(y)
+}

@@ -1,0 +1,108 @@
+package pipeline
+
+// The published datasets. Their file names and column names are the
+// project's public contract (DOMAIN.md): change them never, add with care.
+// Columns that come from an input are declared by its schema; the others here.
+
+var (
+	codeColumn = Column{Name: "code", Title: "Code", Type: "string",
+		Description: "Stabiler Schlüssel des Aktionsraums (drei Buchstaben); ändert sich nie."}
+	nameColumn = Column{Name: "name", Title: "Aktionsraum", Type: "string",
+		Description: "Name des Aktionsraums laut Register."}
+	yearColumn = Column{Name: "jahr", Title: "Jahr", Type: "integer", Description: "Kalenderjahr."}
+)
+
+// sumColumns are the columns of a fund summary after area, year and fund,
+// in the order of fundUsage.summary, with a prefix for the areas dataset.
+func sumColumns(prefix, titlePrefix string) []Column {
+	return []Column{
+		{Name: prefix + "budget_eur", Title: titlePrefix + "Budget (EUR)", Type: "number", Unit: "EUR",
+			Description: "Budget des Aktionsraumfonds je Aktionsraum und Jahr; leer beim Projektbudget, das nicht je Aktionsraum aufgeteilt ist."},
+		{Name: prefix + "bewilligt_eur", Title: titlePrefix + "Bewilligt (EUR)", Type: "number", Unit: "EUR",
+			Description: "Summe der bewilligten Beträge; ohne abgelehnte und zurückgezogene Anträge."},
+		{Name: prefix + "ausgezahlt_eur", Title: titlePrefix + "Ausgezahlt (EUR)", Type: "number", Unit: "EUR",
+			Description: "Summe der ausgezahlten Beträge; ohne abgelehnte und zurückgezogene Anträge."},
+		{Name: prefix + "anzahl_massnahmen", Title: titlePrefix + "Anzahl Maßnahmen", Type: "integer",
+			Description: "Anzahl der gezählten Maßnahmen (ohne abgelehnte und zurückgezogene)."},
+		{Name: prefix + "rest_eur", Title: titlePrefix + "Rest (EUR)", Type: "number", Unit: "EUR",
+			Description: "Budget minus bewilligt; negativ, wenn das Budget überschritten ist."},
+		{Name: prefix + "ueberschritten", Title: titlePrefix + "Überschritten", Type: "boolean",
+			Description: "true, wenn mehr bewilligt ist als das Budget."},
+	}
+}
+
+// publicColumns are the published columns of an input table: its public
+// fields in declared order, with the area name after the area code.
+func publicColumns(fields []Field) []Column {
+	var cols []Column
+	for _, f := range fields {
+		if !f.Public {
+			continue
+		}
+		if f.Name == "code" {
+			cols = append(cols, codeColumn, nameColumn)
+			continue
+		}
+		cols = append(cols, Column{Name: f.Name, Title: f.Title, Type: f.Type, Unit: f.Unit, Description: f.Description})
+	}
+	return cols
+}
+
+// publicValues are the values of publicColumns for one record.
+func publicValues(fields []Field, rec Record, areaName string) []any {
+	vals := make([]any, 0, len(fields)+1)
+	for i, f := range fields {
+		if !f.Public {
+			continue
+		}
+		vals = append(vals, rec[i])
+		if f.Name == "code" {
+			vals = append(vals, areaName)
+		}
+	}
+	return vals
+}
+
+func (j *Job) dataset(name, title, desc string, cols []Column, spatial bool) *Dataset {
+	return &Dataset{Name: name, Title: title, Description: desc, Columns: cols, Spatial: spatial, About: j.About}
+}
+
+func (j *Job) actionsDataset(fundFields []Field) *Dataset {
+	return j.dataset("mittelverwendung", "Mittelverwendung",
+		"Geförderte Maßnahmen je Aktionsraum aus dem Aktionsraumfonds und dem Projektbudget; nur öffentliche Spalten, Privatpersonen als Träger anonymisiert.",
+		publicColumns(fundFields), false)
+}
+
+func (j *Job) keyFiguresDataset() *Dataset {
+	return j.dataset("kennzahlen", "Kennzahlen",
+		"Kennzahlen der Aktionsräume, eine Zeile je Aktionsraum und Jahr.",
+		publicColumns(j.KeyFigureSchema.Fields()), false)
+}
+
+func (j *Job) sumsDataset() *Dataset {
+	cols := []Column{codeColumn, nameColumn, yearColumn,
+		{Name: "fonds", Title: "Fonds", Type: "string", Description: "Aktionsraumfonds oder Projektbudget."}}
+	return j.dataset("mittelverwendung_summen", "Mittelverwendung: Summen",
+		"Bewilligte und ausgezahlte Mittel je Aktionsraum, Jahr und Fonds, mit Budget und Rest des Aktionsraumfonds.",
+		append(cols, sumColumns("", "")...), false)
+}
+
+func (j *Job) areasDataset() *Dataset {
+	cols := []Column{codeColumn, nameColumn,
+		{Name: "betreuung", Title: "Betreuung", Type: "string", Description: "Wer den Aktionsraum betreut."},
+		{Name: "flaeche_km2", Title: "Fläche (km²)", Type: "number", Unit: "km²",
+			Description: "Fläche der Grenze auf dem WGS84-Ellipsoid, in Quadratkilometern."},
+		{Name: "kennzahlen_jahr", Title: "Kennzahlen-Jahr", Type: "integer", Description: "Jahr der folgenden Kennzahlen (das neueste vorhandene)."},
+	}
+	for _, c := range publicColumns(j.KeyFigureSchema.Fields()) {
+		if c.Name != "code" && c.Name != "name" && c.Name != "jahr" {
+			cols = append(cols, c)
+		}
+	}
+	cols = append(cols, Column{Name: "fonds_jahr", Title: "Fonds-Jahr", Type: "integer",
+		Description: "Jahr der folgenden Angaben zum Aktionsraumfonds (das neueste vorhandene)."})
+	cols = append(cols, sumColumns("fonds_", "Fonds: ")...)
+	return j.dataset("aktionsraeume", "Aktionsräume",
+		"Die Aktionsräume des Aktionsplans Soziale Stadt mit Grenze, Fläche, den neuesten Kennzahlen und dem Aktionsraumfonds des neuesten Jahres.",
+		cols, true)
+}

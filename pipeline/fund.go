@@ -1,0 +1,257 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Fund names as staff write them in the column Fonds.
+const (
+	FundArea    = "Aktionsraumfonds"
+	FundProject = "Projektbudget"
+)
+
+// uncounted are the statuses of rows that count in no sum.
+var uncounted = map[string]bool{"abgelehnt": true, "zurückgezogen": true}
+
+// fundKey identifies one sum of the fund usage.
+type fundKey struct {
+	Code string
+	Year int
+	Fund string
+}
+
+// fundSum aggregates the counted actions of one area, year and fund, in cents
+// so that a million rows add up exactly.
+type fundSum struct {
+	Approved, Paid int64
+	Count          int
+	// over is where the approved sum first went above the fund.
+	over *Pos
+}
+
+// fundUsage is the aggregate of the fund usage table.
+type fundUsage struct {
+	sums     map[fundKey]*fundSum
+	yearly   map[int]int64 // approved cents of all funds per year
+	overYear map[int]Pos
+	fundArea float64
+}
+
+func cents(eur float64) int64   { return int64(math.Round(eur * 100)) }
+func euros(cents int64) float64 { return float64(cents) / 100 }
+
+// readFund streams the fund usage table: every row is checked against the
+// schema and the rules, written to w (when publishing) and added to its sum.
+func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datasetWriter) (*fundUsage, error) {
+	fields := j.FundSchema.Fields()
+	fv := newFieldValue(fields)
+	rep := res.Report
+	fu := &fundUsage{sums: map[fundKey]*fundSum{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: j.Rules.FundPerArea}
+	privateIdx, traegerIdx := Index(fields, "privatperson"), Index(fields, "traeger")
+	var werr error
+	err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
+		ok = j.checkYearAndArea(reg, fv, row, c, rec, rep) && ok
+		ok = j.checkFundRow(fv, row, c, rec, rep) && ok
+		res.Actions++
+		if !ok {
+			return
+		}
+		if privateIdx >= 0 && traegerIdx >= 0 && fv.bool(rec, "privatperson") {
+			rec[traegerIdx] = "Privatperson"
+		}
+		if w != nil && werr == nil && rep.Valid() {
+			code := fv.str(rec, "code")
+			a, _ := reg.Area(code)
+			werr = w.Write(Feature{ID: code, Values: publicValues(fields, rec, a.Name)})
+		}
+		fu.add(fv, rec, c.Pos(row, "bewilligt_eur"), j.Rules)
+	})
+	if err == nil {
+		err = werr
+	}
+	if err != nil {
+		return nil, err
+	}
+	fu.warn(reg, j.Rules, rep)
+	return fu, nil
+}
+
+// checkYearAndArea checks that the year is not after next year and that the
+// area is part of the programme in that year.
+func (j *Job) checkYearAndArea(reg *Register, fv fieldValue, row Row, c Caster, rec Record, rep *Report) bool {
+	year, hasYear := fv.int(rec, "jahr")
+	if !hasYear {
+		return true
+	}
+	if int(year) > j.nextYear() {
+		rep.Errorf(CodeConstraint, c.Pos(row, "jahr"), strconv.Itoa(int(year)), fmt.Sprintf("ein Jahr bis %d", j.nextYear()),
+			"Das Jahr liegt zu weit in der Zukunft")
+		return false
+	}
+	code := fv.str(rec, "code")
+	if code == "" {
+		return true
+	}
+	if a, _ := reg.Area(code); !a.ValidIn(int(year)) {
+		valid := fmt.Sprintf("ab %d", a.From)
+		if a.To != 0 {
+			valid = fmt.Sprintf("%d bis %d", a.From, a.To)
+		}
+		rep.Errorf(CodeAreaNotValid, c.Pos(row, "code"), code, "ein Aktionsraum, der "+strconv.Itoa(int(year))+" zum Programm gehört",
+			"Der Aktionsraum %s (%s) gehört %d nicht zum Programm (gültig %s)", a.Code, a.Name, year, valid)
+		return false
+	}
+	return true
+}
+
+// checkFundRow applies the rules between cells of a fund usage row: paid not
+// above approved, decision date within the year.
+func (j *Job) checkFundRow(fv fieldValue, row Row, c Caster, rec Record, rep *Report) bool {
+	ok := true
+	approved, hasApproved := fv.num(rec, "bewilligt_eur")
+	paid, hasPaid := fv.num(rec, "ausgezahlt_eur")
+	if hasApproved && hasPaid && cents(paid) > cents(approved) {
+		rep.Errorf(CodeBusinessRule, c.Pos(row, "ausgezahlt_eur"), formatEUR(paid), "höchstens der bewilligte Betrag "+formatEUR(approved),
+			"Ausgezahlt ist mehr als bewilligt")
+		ok = false
+	}
+	year, hasYear := fv.int(rec, "jahr")
+	if d, hasDate := fv.date(rec, "beschlussdatum"); hasDate && hasYear && d.Year() != int(year) {
+		rep.Errorf(CodeBusinessRule, c.Pos(row, "beschlussdatum"), d.Format("02.01.2006"), fmt.Sprintf("ein Datum im Jahr %d (Spalte Jahr)", year),
+			"Das Beschlussdatum liegt nicht im Jahr der Maßnahme")
+		ok = false
+	}
+	return ok
+}
+
+// add counts a valid row into its sum, unless its status excludes it.
+func (fu *fundUsage) add(fv fieldValue, rec Record, pos Pos, rules Rules) {
+	if uncounted[strings.ToLower(fv.str(rec, "status"))] {
+		return
+	}
+	year, _ := fv.int(rec, "jahr")
+	k := fundKey{Code: fv.str(rec, "code"), Year: int(year), Fund: fv.str(rec, "fonds")}
+	s := fu.sums[k]
+	if s == nil {
+		s = &fundSum{}
+		fu.sums[k] = s
+	}
+	approved, _ := fv.num(rec, "bewilligt_eur")
+	paid, _ := fv.num(rec, "ausgezahlt_eur")
+	s.Approved += cents(approved)
+	s.Paid += cents(paid)
+	s.Count++
+	if k.Fund == FundArea && s.over == nil && s.Approved > cents(rules.FundPerArea) {
+		p := pos
+		s.over = &p
+	}
+	before := fu.yearly[k.Year]
+	fu.yearly[k.Year] += cents(approved)
+	if before <= cents(rules.ProjectBudget) && fu.yearly[k.Year] > cents(rules.ProjectBudget) {
+		fu.overYear[k.Year] = pos
+	}
+}
+
+// warn reports every fund and budget whose approved sum is above its figure.
+func (fu *fundUsage) warn(reg *Register, rules Rules, rep *Report) {
+	for _, k := range fu.keys() {
+		s := fu.sums[k]
+		if s.over == nil {
+			continue
+		}
+		a, _ := reg.Area(k.Code)
+		rep.Warnf(CodeBudgetExceeded, *s.over, formatEUR(euros(s.Approved)), "höchstens "+formatEUR(rules.FundPerArea),
+			"Der Aktionsraumfonds %s (%s) %d ist überschritten: bewilligt %s (ab dieser Zeile)", a.Code, a.Name, k.Year, formatEUR(euros(s.Approved)))
+	}
+	years := make([]int, 0, len(fu.overYear))
+	for y := range fu.overYear {
+		years = append(years, y)
+	}
+	sort.Ints(years)
+	for _, y := range years {
+		rep.Warnf(CodeBudgetExceeded, fu.overYear[y], formatEUR(euros(fu.yearly[y])), "höchstens "+formatEUR(rules.ProjectBudget),
+			"Das Projektbudget %d ist überschritten: bewilligt %s (ab dieser Zeile)", y, formatEUR(euros(fu.yearly[y])))
+	}
+}
+
+// keys returns the sums' keys sorted by code, year and fund.
+func (fu *fundUsage) keys() []fundKey {
+	keys := make([]fundKey, 0, len(fu.sums))
+	for k := range fu.sums {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.Code != b.Code {
+			return a.Code < b.Code
+		}
+		if a.Year != b.Year {
+			return a.Year < b.Year
+		}
+		return a.Fund < b.Fund
+	})
+	return keys
+}
+
+// latestYear is the latest year with a counted action, or 0.
+func (fu *fundUsage) latestYear() int {
+	latest := 0
+	for k := range fu.sums {
+		latest = max(latest, k.Year)
+	}
+	return latest
+}
+
+// summary returns the values of the sums columns for one area, year and fund:
+// budget, approved, paid, count, rest and whether the budget is exceeded. The
+// Projektbudget has no budget per area, so its budget and rest are missing.
+func (fu *fundUsage) summary(k fundKey) []any {
+	s := fu.sums[k]
+	if s == nil {
+		s = &fundSum{}
+	}
+	var budget, rest any
+	over := false
+	if k.Fund == FundArea {
+		budget = fu.fundArea
+		rest = euros(cents(fu.fundArea) - s.Approved)
+		over = s.Approved > cents(fu.fundArea)
+	}
+	return []any{budget, euros(s.Approved), euros(s.Paid), int64(s.Count), rest, over}
+}
+
+// features returns the rows of the sums dataset.
+func (fu *fundUsage) features(reg *Register) []Feature {
+	keys := fu.keys()
+	out := make([]Feature, 0, len(keys))
+	for _, k := range keys {
+		a, _ := reg.Area(k.Code)
+		v := fu.summary(k)
+		// Column order of the sums dataset: see sumsDataset.
+		out = append(out, Feature{ID: k.Code, Values: []any{k.Code, a.Name, int64(k.Year), k.Fund, v[1], v[2], v[3], v[0], v[4], v[5]}})
+	}
+	return out
+}
+
+// formatEUR renders an amount the German way: 5.450,00 EUR.
+func formatEUR(v float64) string {
+	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
+	intPart, frac := s[:len(s)-3], s[len(s)-2:]
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	sign := ""
+	if v < 0 {
+		sign = "-"
+	}
+	return sign + b.String() + "," + frac + " EUR"
+}

@@ -1,0 +1,245 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"time"
+)
+
+// Rules are the configurable figures of the business rules.
+type Rules struct {
+	// FundPerArea is the Aktionsraumfonds of an area per year, in EUR.
+	FundPerArea float64
+	// ProjectBudget is the project budget per year, in EUR.
+	ProjectBudget float64
+}
+
+// DefaultRules are the figures of the source: 5,000 EUR per area, 226,000 EUR in all.
+var DefaultRules = Rules{FundPerArea: 5000, ProjectBudget: 226000}
+
+// Job is one run of the pipeline over its inputs.
+type Job struct {
+	RunID string
+	// Inputs.
+	Register, Areas, FundUsage, KeyFigures Input
+	// Schemas of the tabular inputs.
+	RegisterSchema, FundSchema, KeyFigureSchema Schema
+	Tables                                      TableOpener
+	Boundaries                                  BoundaryReader
+	Rules                                       Rules
+	About                                       About
+	// Formats to publish; every dataset is written in each non-spatial format,
+	// spatial datasets also in the spatial ones.
+	Formats []Format
+	// Now is the clock; it decides the latest valid year and the run time.
+	Now func() time.Time
+}
+
+// Result is what a run found and did.
+type Result struct {
+	Report    *Report
+	Inputs    []InputFile
+	Published bool
+	Manifest  Manifest
+	// Counts of what was read.
+	Areas, Actions, KeyFigureRows int
+}
+
+// ErrInvalid is returned by Run when the inputs have errors and nothing new
+// was published; the Result's Report says which.
+var ErrInvalid = errors.New("pipeline: inputs invalid, nothing published")
+
+// Validate reads and checks every input and publishes nothing.
+func (j *Job) Validate(ctx context.Context) (*Result, error) {
+	return j.Run(ctx, nil)
+}
+
+// Run reads, checks and joins the inputs and, if pub is not nil and no input
+// has an error, publishes a release through pub. On invalid inputs it aborts
+// the release and returns ErrInvalid; other errors are of the environment.
+func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
+	res = &Result{Report: &Report{}}
+	rep := res.Report
+	var out *release
+	if pub != nil {
+		out = &release{pub: pub, formats: j.Formats, rows: map[string]int{}}
+		defer func() {
+			if err != nil || !res.Published {
+				if aerr := pub.Abort(); aerr != nil && err == nil {
+					err = aerr
+				}
+			}
+		}()
+	}
+
+	reg, err := j.readRegister(res)
+	if err != nil || reg == nil {
+		return res, j.verdict(res, err)
+	}
+	res.Areas = len(reg.Areas())
+
+	var actions *datasetWriter
+	fundFields := j.FundSchema.Fields()
+	if out != nil {
+		if actions, err = out.open(j.actionsDataset(fundFields)); err != nil {
+			return res, err
+		}
+	}
+	fund, err := j.readFund(ctx, reg, res, actions)
+	if err != nil {
+		return res, err
+	}
+	figures, err := j.readKeyFigures(ctx, reg, res)
+	if err != nil {
+		return res, err
+	}
+	bounds, err := j.readBoundaries(reg, res)
+	if err != nil {
+		return res, err
+	}
+	areas := j.join(reg, bounds, figures, fund, rep)
+	if !rep.Valid() || out == nil {
+		return res, j.verdict(res, nil)
+	}
+
+	if err := actions.Close(); err != nil {
+		return res, err
+	}
+	for _, d := range []struct {
+		ds   *Dataset
+		rows []Feature
+	}{
+		{j.keyFiguresDataset(), figures.features(reg)},
+		{j.sumsDataset(), fund.features(reg)},
+		{j.areasDataset(), areas},
+	} {
+		if err := out.write(d.ds, d.rows); err != nil {
+			return res, err
+		}
+	}
+	res.Manifest = Manifest{RunID: j.RunID, Time: j.Now().UTC(), Note: j.About.Note, Inputs: res.Inputs, Files: out.files()}
+	if err := pub.Commit(res.Manifest); err != nil {
+		return res, err
+	}
+	res.Published = true
+	return res, nil
+}
+
+// verdict turns a finished check into Run's error: ErrInvalid when the report
+// has errors.
+func (j *Job) verdict(res *Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if !res.Report.Valid() {
+		return ErrInvalid
+	}
+	return nil
+}
+
+// nextYear is the last year that fund rows and key figures may name.
+func (j *Job) nextYear() int { return j.Now().Year() + 1 }
+
+// hashedInput is an opened input whose bytes are hashed as they are read.
+type hashedInput struct {
+	io.Reader
+	rc   io.ReadCloser
+	h    hash.Hash
+	role string
+	name string
+}
+
+func (j *Job) open(role string, in Input) (*hashedInput, error) {
+	if in.Open == nil {
+		return nil, fmt.Errorf("%w: no %s input configured", ErrInput, role)
+	}
+	rc, err := in.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s %s: %w", ErrInput, role, in.Name, err)
+	}
+	h := sha256.New()
+	return &hashedInput{Reader: io.TeeReader(rc, h), rc: rc, h: h, role: role, name: in.Name}, nil
+}
+
+// finish reads the rest of the input for its hash, closes it and records it.
+func (hi *hashedInput) finish(res *Result, rows int) error {
+	_, err := io.Copy(io.Discard, hi.Reader)
+	if cerr := hi.rc.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s %s: %w", ErrInput, hi.role, hi.name, err)
+	}
+	res.Inputs = append(res.Inputs, InputFile{Role: hi.role, Name: hi.name, SHA256: hex.EncodeToString(hi.h.Sum(nil)), Rows: rows})
+	return nil
+}
+
+// readTable streams the rows of a tabular input through its schema and calls
+// fn for every row with its record and whether the row had no error. It
+// returns the number of data rows.
+func (j *Job) readTable(ctx context.Context, role string, in Input, s Schema, refs map[string]KeyResolver, res *Result, fn func(Row, Caster, Record, bool)) error {
+	hi, err := j.open(role, in)
+	if err != nil {
+		return err
+	}
+	rows, err := j.castRows(ctx, hi.name, hi, s, refs, res.Report, fn)
+	if err != nil {
+		hi.rc.Close()
+		return err
+	}
+	return hi.finish(res, rows)
+}
+
+func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, refs map[string]KeyResolver, rep *Report, fn func(Row, Caster, Record, bool)) (int, error) {
+	var bad *BadInput
+	rr, err := j.Tables.OpenTable(name, r)
+	if errors.As(err, &bad) {
+		rep.Add(bad.Issue)
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	header, err := rr.Read()
+	if err == io.EOF {
+		rep.Errorf(CodeBlankTable, rr.Origin().At(0, 0, ""), "", "eine Kopfzeile und Datenzeilen", "Die Tabelle ist leer")
+		return 0, nil
+	}
+	if errors.As(err, &bad) {
+		rep.Add(bad.Issue)
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	caster := s.Bind(rr.Origin(), header, refs, rep)
+	if caster == nil {
+		return 0, nil
+	}
+	n := 0
+	for {
+		if n%1024 == 0 && ctx.Err() != nil {
+			return n, ctx.Err()
+		}
+		row, err := rr.Read()
+		if err == io.EOF {
+			break
+		}
+		if errors.As(err, &bad) {
+			rep.Add(bad.Issue)
+			break
+		} else if err != nil {
+			return n, err
+		}
+		n++
+		rec, ok := caster.Cast(row, rep)
+		fn(row, caster, rec, ok)
+	}
+	if n == 0 {
+		rep.Errorf(CodeBlankTable, rr.Origin().At(header.Line+1, 0, ""), "", "mindestens eine Datenzeile", "Die Tabelle hat keine Datenzeilen")
+	}
+	return n, nil
+}

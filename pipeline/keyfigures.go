@@ -1,0 +1,89 @@
+package pipeline
+
+import (
+	"context"
+	"sort"
+)
+
+// keyFigures holds the valid rows of the key figures table by area and year.
+type keyFigures struct {
+	fields []Field
+	fv     fieldValue
+	rows   map[areaYear]Record
+}
+
+// areaYear identifies a row of key figures: area and year.
+type areaYear struct {
+	Code string
+	Year int
+}
+
+// readKeyFigures reads and checks the key figures. The table has a row per
+// area and year, so it is kept in memory for the join.
+func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*keyFigures, error) {
+	fields := j.KeyFigureSchema.Fields()
+	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), rows: map[areaYear]Record{}}
+	err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
+		ok = j.checkYearAndArea(reg, kf.fv, row, c, rec, res.Report) && ok
+		res.KeyFigureRows++
+		if !ok {
+			return
+		}
+		year, _ := kf.fv.int(rec, "jahr")
+		kf.rows[areaYear{kf.fv.str(rec, "code"), int(year)}] = append(Record(nil), rec...)
+	})
+	return kf, err
+}
+
+// keys returns the keys sorted by code and year.
+func (kf *keyFigures) keys() []areaYear {
+	keys := make([]areaYear, 0, len(kf.rows))
+	for k := range kf.rows {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].Code != keys[j].Code {
+			return keys[i].Code < keys[j].Code
+		}
+		return keys[i].Year < keys[j].Year
+	})
+	return keys
+}
+
+// latestYear is the latest year with key figures, or 0.
+func (kf *keyFigures) latestYear() int {
+	latest := 0
+	for k := range kf.rows {
+		latest = max(latest, k.Year)
+	}
+	return latest
+}
+
+// features returns the rows of the key figures dataset.
+func (kf *keyFigures) features(reg *Register) []Feature {
+	keys := kf.keys()
+	out := make([]Feature, 0, len(keys))
+	for _, k := range keys {
+		a, _ := reg.Area(k.Code)
+		out = append(out, Feature{ID: k.Code, Values: publicValues(kf.fields, kf.rows[k], a.Name)})
+	}
+	return out
+}
+
+// figures returns the values of the key figures other than area and year for
+// one area and year, in field order; missing values where there is no row.
+func (kf *keyFigures) figures(code string, year int) []any {
+	rec := kf.rows[areaYear{code, year}]
+	var out []any
+	for i, f := range kf.fields {
+		if !f.Public || f.Name == "code" || f.Name == "jahr" {
+			continue
+		}
+		var v any
+		if rec != nil {
+			v = rec[i]
+		}
+		out = append(out, v)
+	}
+	return out
+}

@@ -1,0 +1,152 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Area is one action area (Aktionsraum) of the register.
+type Area struct {
+	Code string
+	Name string
+	// Betreuung is who looks after the area, by full name.
+	Betreuung string
+	// From and To are the first and last year the area is part of the
+	// programme; To is 0 while it still is.
+	From, To int
+	// Spellings are other ways staff write the name.
+	Spellings []string
+}
+
+// ValidIn reports whether the area is part of the programme in year.
+func (a Area) ValidIn(year int) bool {
+	return year >= a.From && (a.To == 0 || year <= a.To)
+}
+
+// Register is the set of areas with their stable codes. It resolves every
+// spelling of a name to its code.
+type Register struct {
+	areas []Area // sorted by code
+	keys  map[string]string
+}
+
+var _ KeyResolver = (*Register)(nil)
+
+// ErrRegister is returned by NewRegister when two areas claim the same code
+// or spelling.
+var ErrRegister = errors.New("pipeline: inconsistent area register")
+
+// NewRegister builds a register. It returns an error when a code or a
+// spelling is claimed by two areas.
+func NewRegister(areas []Area) (*Register, error) {
+	r := &Register{areas: append([]Area(nil), areas...), keys: map[string]string{}}
+	sort.Slice(r.areas, func(i, j int) bool { return r.areas[i].Code < r.areas[j].Code })
+	for _, a := range r.areas {
+		for _, s := range append([]string{a.Code, a.Name}, a.Spellings...) {
+			k := NormalizeName(s)
+			if k == "" {
+				continue
+			}
+			if other, dup := r.keys[k]; dup && other != a.Code {
+				return nil, fmt.Errorf("%w: „%s“ names both %s and %s", ErrRegister, s, other, a.Code)
+			}
+			r.keys[k] = a.Code
+		}
+	}
+	return r, nil
+}
+
+// Areas returns the areas sorted by code.
+func (r *Register) Areas() []Area { return r.areas }
+
+// Area returns the area with the code.
+func (r *Register) Area(code string) (Area, bool) {
+	i := sort.Search(len(r.areas), func(i int) bool { return r.areas[i].Code >= code })
+	if i < len(r.areas) && r.areas[i].Code == code {
+		return r.areas[i], true
+	}
+	return Area{}, false
+}
+
+// Resolve maps a code or any spelling of a name to the area code. The match
+// ignores case, umlaut spelling (ö, oe, o), hyphens, slashes, spaces and the
+// order of the parts. Where nothing matches, the hint names the closest areas.
+func (r *Register) Resolve(value string) (string, string, bool) {
+	if code, ok := r.keys[NormalizeName(value)]; ok {
+		return code, "", true
+	}
+	return "", r.closest(value, 3), false
+}
+
+// closest names the n areas whose spellings are nearest to value.
+func (r *Register) closest(value string, n int) string {
+	type cand struct {
+		code string
+		d    int
+	}
+	best := map[string]int{}
+	v := NormalizeName(value)
+	for k, code := range r.keys {
+		d := editDistance(v, k)
+		if old, ok := best[code]; !ok || d < old {
+			best[code] = d
+		}
+	}
+	cands := make([]cand, 0, len(best))
+	for c, d := range best {
+		cands = append(cands, cand{c, d})
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].d != cands[j].d {
+			return cands[i].d < cands[j].d
+		}
+		return cands[i].code < cands[j].code
+	})
+	if len(cands) > n {
+		cands = cands[:n]
+	}
+	names := make([]string, len(cands))
+	for i, c := range cands {
+		a, _ := r.Area(c.code)
+		names[i] = fmt.Sprintf("%s (%s)", a.Code, a.Name)
+	}
+	return "meinten Sie " + strings.Join(names, ", ") + "?"
+}
+
+// NormalizeName reduces a written area name to a key: lower case, umlauts and
+// their spellings folded to the plain vowel, ß to ss, parts split at any
+// non-letter and sorted, so "Eving-Lindenhorst" and "Lindenhorst/Eving" meet.
+func NormalizeName(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = umlauts.Replace(s)
+	parts := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	sort.Strings(parts)
+	return strings.Join(parts, " ")
+}
+
+var umlauts = strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss", "ae", "a", "oe", "o", "ue", "u")
+
+// editDistance is the Levenshtein distance of two strings, by runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,46 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// readRegister reads the area register through its schema. It returns nil
+// when the register has errors, since no other input can be checked without it.
+func (j *Job) readRegister(res *Result) (*Register, error) {
+	fv := newFieldValue(j.RegisterSchema.Fields())
+	var areas []Area
+	var first Pos
+	err := j.readTable(context.Background(), "register", j.Register, j.RegisterSchema, nil, res, func(row Row, c Caster, rec Record, ok bool) {
+		if first.File == "" {
+			first = c.Pos(row, "code")
+		}
+		if !ok {
+			return
+		}
+		a := Area{Code: fv.str(rec, "code"), Name: fv.str(rec, "name"), Betreuung: fv.str(rec, "betreuung")}
+		from, _ := fv.int(rec, "gueltig_ab")
+		to, _ := fv.int(rec, "gueltig_bis")
+		a.From, a.To = int(from), int(to)
+		for _, s := range strings.Split(fv.str(rec, "schreibweisen"), "|") {
+			if s = strings.TrimSpace(s); s != "" {
+				a.Spellings = append(a.Spellings, s)
+			}
+		}
+		if a.To != 0 && a.To < a.From {
+			res.Report.Errorf(CodeBusinessRule, c.Pos(row, "gueltig_bis"), fv.str(rec, "gueltig_bis"), "ein Jahr ab "+fv.str(rec, "gueltig_ab"),
+				"Das Ende der Gültigkeit liegt vor ihrem Beginn")
+		}
+		areas = append(areas, a)
+	})
+	if err != nil || !res.Report.Valid() {
+		return nil, err
+	}
+	reg, err := NewRegister(areas)
+	if errors.Is(err, ErrRegister) {
+		res.Report.Errorf(CodeUnique, first, "", "jede Schreibweise bei nur einem Aktionsraum", "%s", strings.TrimPrefix(err.Error(), ErrRegister.Error()+": "))
+		return nil, nil
+	}
+	return reg, err
+}

@@ -1,0 +1,148 @@
+package pipeline
+
+import (
+	"errors"
+	"io"
+	"time"
+)
+
+// ErrInput is wrapped by errors about an input that cannot be read at all
+// (missing file, unreadable format); bad cells are Issues, not errors.
+var ErrInput = errors.New("pipeline: input cannot be read")
+
+// Input is a named input and the way to open it. The name is what the user
+// knows the input by (a file name or URL) and appears in every message.
+type Input struct {
+	Name string
+	Open func() (io.ReadCloser, error)
+}
+
+// Row is one raw row of a table: its 1-based row number in the input and the
+// text of its cells.
+type Row struct {
+	Line   int
+	Values []string
+}
+
+// RowReader streams the raw rows of a table. The first row returned is the
+// header. Read returns io.EOF after the last row; a malformed file yields a
+// *BadInput error. The Values of a row may be reused by the next call.
+type RowReader interface {
+	Origin() Origin
+	Read() (Row, error)
+}
+
+// TableOpener turns an opened input into a RowReader, choosing the format.
+// It returns a *BadInput for content that is not a readable table.
+type TableOpener interface {
+	OpenTable(name string, r io.Reader) (RowReader, error)
+}
+
+// BadInput is an error that carries the issue that stopped reading an input:
+// a malformed CSV quote, a corrupt workbook.
+type BadInput struct{ Issue Issue }
+
+func (e *BadInput) Error() string { return e.Issue.String() }
+
+// Field describes one column of an input table and how it is published.
+type Field struct {
+	// Name is the machine name, used as published column name.
+	Name string
+	// Title is the German header staff write in the spreadsheet.
+	Title string
+	// Type is a Table Schema type: string, integer, number, boolean, date.
+	Type        string
+	Unit        string
+	Description string
+	// Public is false for personal data, which is never published.
+	Public bool
+}
+
+// Record holds the typed values of a row in the order of the schema's fields:
+// string, int64, float64, bool, time.Time (a date, UTC) or nil when missing.
+type Record []any
+
+// Schema declares the columns of an input table and casts its raw rows.
+type Schema interface {
+	// Fields lists the fields in declared order.
+	Fields() []Field
+	// Bind matches the header row to the fields. Problems of the header are
+	// added to rep; it returns nil when the table cannot be read at all.
+	// refs resolves the foreign keys of the schema, by referenced resource.
+	Bind(o Origin, header Row, refs map[string]KeyResolver, rep *Report) Caster
+}
+
+// Caster checks and casts the rows of one bound table.
+type Caster interface {
+	// Cast returns the typed values of row and whether it had no error. Every
+	// problem is added to rep.
+	Cast(row Row, rep *Report) (Record, bool)
+	// Pos returns the position of a field of the row, for issues found later.
+	Pos(row Row, field string) Pos
+}
+
+// KeyResolver maps a value written by staff to a stable key.
+type KeyResolver interface {
+	// Resolve returns the key for value, or ok false and a hint naming the
+	// closest keys.
+	Resolve(value string) (key string, hint string, ok bool)
+}
+
+// Index returns the position of the field named name, or -1.
+func Index(fields []Field, name string) int {
+	for i, f := range fields {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// fieldValue reads typed values out of records by field name.
+type fieldValue struct{ idx map[string]int }
+
+func newFieldValue(fields []Field) fieldValue {
+	idx := make(map[string]int, len(fields))
+	for i, f := range fields {
+		idx[f.Name] = i
+	}
+	return fieldValue{idx}
+}
+
+func (v fieldValue) get(r Record, name string) any {
+	i, ok := v.idx[name]
+	if !ok || i >= len(r) {
+		return nil
+	}
+	return r[i]
+}
+
+func (v fieldValue) str(r Record, name string) string {
+	s, _ := v.get(r, name).(string)
+	return s
+}
+
+func (v fieldValue) int(r Record, name string) (int64, bool) {
+	n, ok := v.get(r, name).(int64)
+	return n, ok
+}
+
+func (v fieldValue) num(r Record, name string) (float64, bool) {
+	switch n := v.get(r, name).(type) {
+	case float64:
+		return n, true
+	case int64:
+		return float64(n), true
+	}
+	return 0, false
+}
+
+func (v fieldValue) date(r Record, name string) (time.Time, bool) {
+	t, ok := v.get(r, name).(time.Time)
+	return t, ok
+}
+
+func (v fieldValue) bool(r Record, name string) bool {
+	b, _ := v.get(r, name).(bool)
+	return b
+}
