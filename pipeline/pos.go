@@ -14,6 +14,12 @@ type Origin struct {
 	// CellName turns a 1-based column and row into a cell reference such as
 	// "D7"; nil for formats that have none.
 	CellName func(col, row int) string
+	// Typed is true for spreadsheets whose cells hold typed raw values: a
+	// number cell reads as plain "1250.5", a date cell as its serial number.
+	// Text cells read as typed by staff.
+	Typed bool
+	// Date1904 is true for workbooks whose serial dates count from 1904.
+	Date1904 bool
 }
 
 // At returns the position of the cell in 1-based row and column, under the
