@@ -81,11 +81,14 @@ type Publisher interface {
 
 // Manifest lists what a run published and what it read.
 type Manifest struct {
-	RunID  string         `json:"run_id"`
-	Time   time.Time      `json:"time"`
-	Note   string         `json:"note,omitempty"`
-	Files  []ManifestFile `json:"files"`
-	Inputs []InputFile    `json:"inputs"`
+	RunID string `json:"run_id"`
+	// Release is the folder name of the release under releases/; the
+	// publisher sets it.
+	Release string         `json:"release"`
+	Time    time.Time      `json:"time"`
+	Note    string         `json:"note,omitempty"`
+	Files   []ManifestFile `json:"files"`
+	Inputs  []InputFile    `json:"inputs"`
 }
 
 // ManifestFile is one published file.

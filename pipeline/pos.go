@@ -41,6 +41,8 @@ type Pos struct {
 	Column int    `json:"column,omitempty"`
 	Field  string `json:"field,omitempty"`
 	Cell   string `json:"cell,omitempty"`
+	// Feature is the 1-based number of a feature in a GeoJSON file.
+	Feature int `json:"feature,omitempty"`
 }
 
 // String renders the position for the people who keep the file, in German:
@@ -51,6 +53,8 @@ func (p Pos) String() string {
 		parts = append(parts, fmt.Sprintf("Blatt „%s“", p.Sheet))
 	}
 	switch {
+	case p.Feature > 0:
+		parts = append(parts, fmt.Sprintf("Feature %d", p.Feature))
 	case p.Cell != "":
 		parts = append(parts, "Zelle "+p.Cell)
 	case p.Row > 0 && p.Column > 0:
