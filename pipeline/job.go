@@ -204,6 +204,9 @@ func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, 
 	} else if err != nil {
 		return 0, err
 	}
+	if c, ok := rr.(io.Closer); ok {
+		defer c.Close()
+	}
 	header, err := rr.Read()
 	if err == io.EOF {
 		rep.Errorf(CodeBlankTable, rr.Origin().At(0, 0, ""), "", "eine Kopfzeile und Datenzeilen", "Die Tabelle ist leer")
@@ -234,8 +237,11 @@ func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, 
 		} else if err != nil {
 			return n, err
 		}
-		n++
 		rec, ok := caster.Cast(row, rep)
+		if rec == nil {
+			continue // a blank row, reported by the caster
+		}
+		n++
 		fn(row, caster, rec, ok)
 	}
 	if n == 0 {

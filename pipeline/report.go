@@ -21,6 +21,7 @@ const (
 	CodeDuplicateHeader = "duplicate-header" // two columns have the same header
 	CodeExtraHeader     = "extra-header"     // a column the schema does not know (warning)
 	CodeMissingCell     = "missing-cell"     // a required cell is empty
+	CodeBlankRow        = "blank-row"        // a row without any value, skipped (warning)
 	CodeTypeError       = "type-error"       // a cell is not of the field's type
 	CodeConstraint      = "constraint-error" // a cell breaks a minimum, maximum, enum or pattern
 	CodeUnique          = "unique-error"     // a value or key occurs twice

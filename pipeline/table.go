@@ -75,7 +75,8 @@ type Schema interface {
 // Caster checks and casts the rows of one bound table.
 type Caster interface {
 	// Cast returns the typed values of row and whether it had no error. Every
-	// problem is added to rep.
+	// problem is added to rep. A blank row yields a nil Record. The Record is
+	// valid until the next call.
 	Cast(row Row, rep *Report) (Record, bool)
 	// Pos returns the position of a field of the row, for issues found later.
 	Pos(row Row, field string) Pos

@@ -1,0 +1,102 @@
+// Package report renders the validation report of a run for people (German
+// text, errors before warnings, grouped by file) and for machines (JSON with
+// stable codes and positions). It is written beside the releases under
+// OUT/reports and printed by the command.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+
+	"aktionsplan/pipeline"
+)
+
+// Document is the JSON form of a report.
+type Document struct {
+	RunID    string                  `json:"run_id"`
+	Valid    bool                    `json:"valid"`
+	Errors   int                     `json:"errors"`
+	Warnings int                     `json:"warnings"`
+	Inputs   []pipeline.InputFile    `json:"inputs"`
+	Counts   []pipeline.CodeCount    `json:"counts"`
+	Issues   []pipeline.Issue        `json:"issues"`
+	Release  string                  `json:"release,omitempty"`
+	Files    []pipeline.ManifestFile `json:"files,omitempty"`
+}
+
+// NewDocument summarises a run's result.
+func NewDocument(runID string, res *pipeline.Result) Document {
+	rep := res.Report
+	d := Document{RunID: runID, Valid: rep.Valid(), Errors: rep.Count(pipeline.Error), Warnings: rep.Count(pipeline.Warning),
+		Inputs: res.Inputs, Counts: rep.Counts(), Issues: sorted(rep.Issues)}
+	if d.Inputs == nil {
+		d.Inputs = []pipeline.InputFile{}
+	}
+	if d.Issues == nil {
+		d.Issues = []pipeline.Issue{}
+	}
+	if res.Published {
+		d.Release, d.Files = res.Manifest.Release, res.Manifest.Files
+	}
+	return d
+}
+
+// sorted orders issues: errors first, then by file, row and column; the order
+// found breaks ties, so the result is stable.
+func sorted(issues []pipeline.Issue) []pipeline.Issue {
+	out := append([]pipeline.Issue(nil), issues...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Severity != b.Severity {
+			return a.Severity == pipeline.Error
+		}
+		if a.Pos.File != b.Pos.File {
+			return a.Pos.File < b.Pos.File
+		}
+		if a.Pos.Row+a.Pos.Feature != b.Pos.Row+b.Pos.Feature {
+			return a.Pos.Row+a.Pos.Feature < b.Pos.Row+b.Pos.Feature
+		}
+		return a.Pos.Column < b.Pos.Column
+	})
+	return out
+}
+
+// WriteJSON writes the document as indented JSON.
+func WriteJSON(w io.Writer, d Document) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(d)
+}
+
+// WriteText writes the issues for people, at most limit of them (0: all),
+// and a line with the totals.
+func WriteText(w io.Writer, d Document, limit int) error {
+	ew := &errWriter{w: w}
+	for i, is := range d.Issues {
+		if limit > 0 && i == limit {
+			ew.printf("… und %d weitere (vollständig im Bericht)\n", len(d.Issues)-limit)
+			break
+		}
+		ew.printf("%s\n", is)
+	}
+	if d.Valid {
+		ew.printf("Prüfung bestanden: %d Fehler, %d Warnungen.\n", d.Errors, d.Warnings)
+	} else {
+		ew.printf("Prüfung nicht bestanden: %d Fehler, %d Warnungen. Es wurde nichts Neues veröffentlicht.\n", d.Errors, d.Warnings)
+	}
+	return ew.err
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
