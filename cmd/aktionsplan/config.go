@@ -1,0 +1,169 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"aktionsplan/examples"
+	"aktionsplan/pipeline"
+	"aktionsplan/schemas"
+)
+
+// errConfig is wrapped by every error about the configuration or the command
+// line; such errors exit with code 2.
+var errConfig = errors.New("configuration error")
+
+// Config is the TOML config file: what to read, with which rules, and what to
+// publish. Paths are relative to the config file.
+type Config struct {
+	Title     string `toml:"title"`
+	Publisher string `toml:"publisher"`
+	Source    string `toml:"source"`
+	// Note is printed on every published file, e.g. "Beispieldaten".
+	Note string `toml:"note"`
+	// Out is the output folder; --out overrides it.
+	Out      string `toml:"out"`
+	Schedule string `toml:"schedule"`
+	Timezone string `toml:"timezone"`
+	Inputs   struct {
+		Register       string `toml:"register"`
+		Areas          string `toml:"areas"`
+		FundUsage      string `toml:"fund_usage"`
+		FundUsageSheet string `toml:"fund_usage_sheet"`
+		KeyFigures     string `toml:"key_figures"`
+		KeyFigureSheet string `toml:"key_figures_sheet"`
+	} `toml:"inputs"`
+	Areas struct {
+		IDProperty string `toml:"id_property"`
+	} `toml:"areas"`
+	Schemas struct {
+		Register   string `toml:"register"`
+		FundUsage  string `toml:"fund_usage"`
+		KeyFigures string `toml:"key_figures"`
+	} `toml:"schemas"`
+	Budget struct {
+		FundPerArea   *float64 `toml:"fund_per_area_eur"`
+		ProjectBudget *float64 `toml:"project_budget_eur"`
+	} `toml:"budget"`
+	Output struct {
+		CSVBOM *bool `toml:"csv_bom"`
+	} `toml:"output"`
+
+	// fsys and dir resolve relative paths: the embedded example, or the
+	// folder of the config file.
+	fsys fs.FS
+	dir  string
+	name string
+}
+
+// loadConfig reads the config file at path, or the embedded example when path
+// is empty.
+func loadConfig(path string) (*Config, error) {
+	var (
+		data []byte
+		err  error
+		c    = &Config{}
+	)
+	if path == "" {
+		c.fsys, c.name = examples.Dortmund(), "Beispiel Dortmund (eingebaut)"
+		data, err = fs.ReadFile(c.fsys, examples.DortmundConfig)
+	} else {
+		c.dir, c.name = filepath.Dir(path), path
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errConfig, err)
+	}
+	md, err := toml.Decode(string(data), c)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", errConfig, c.name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("%w: %s: unknown keys %s", errConfig, c.name, strings.Join(keys, ", "))
+	}
+	return c, c.check()
+}
+
+// check re-checks meaning after parsing.
+func (c *Config) check() error {
+	for _, b := range []*float64{c.Budget.FundPerArea, c.Budget.ProjectBudget} {
+		if b != nil && *b < 0 {
+			return fmt.Errorf("%w: %s: budget figures must not be negative", errConfig, c.name)
+		}
+	}
+	return nil
+}
+
+// input returns the input for a configured path; a flag value is a path on
+// disk relative to the working directory and wins over the config.
+func (c *Config) input(role, flagPath, configPath string) (pipeline.Input, error) {
+	if flagPath != "" {
+		return fileInput(flagPath), nil
+	}
+	if configPath == "" {
+		return pipeline.Input{}, fmt.Errorf("%w: %s: no input %q configured (set [inputs] %s or the flag)", errConfig, c.name, role, role)
+	}
+	if c.fsys != nil {
+		fsys, p := c.fsys, configPath
+		return pipeline.Input{Name: filepath.Base(p), Open: func() (io.ReadCloser, error) { return fsys.Open(p) }}, nil
+	}
+	if !filepath.IsAbs(configPath) {
+		configPath = filepath.Join(c.dir, configPath)
+	}
+	return fileInput(configPath), nil
+}
+
+func fileInput(p string) pipeline.Input {
+	return pipeline.Input{Name: filepath.Base(p), Open: func() (io.ReadCloser, error) { return os.Open(p) }}
+}
+
+// schema returns the configured schema file, or the built-in one.
+func (c *Config) schema(configured, builtin string) (*schemas.Schema, error) {
+	if configured == "" {
+		return schemas.Builtin(builtin)
+	}
+	p := configured
+	var data []byte
+	var err error
+	if c.fsys != nil {
+		data, err = fs.ReadFile(c.fsys, p)
+	} else {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(c.dir, p)
+		}
+		data, err = os.ReadFile(p)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: schema: %w", errConfig, err)
+	}
+	s, err := schemas.Parse(filepath.Base(p), data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errConfig, err)
+	}
+	return s, nil
+}
+
+// rules returns the budget figures, the source's where none are configured.
+func (c *Config) rules() pipeline.Rules {
+	r := pipeline.DefaultRules
+	if c.Budget.FundPerArea != nil {
+		r.FundPerArea = *c.Budget.FundPerArea
+	}
+	if c.Budget.ProjectBudget != nil {
+		r.ProjectBudget = *c.Budget.ProjectBudget
+	}
+	return r
+}
+
+func (c *Config) csvBOM() bool { return c.Output.CSVBOM == nil || *c.Output.CSVBOM }

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"aktionsplan/outputs/csv"
+	"aktionsplan/outputs/geojson"
+	"aktionsplan/outputs/release"
+	"aktionsplan/outputs/report"
+	"aktionsplan/outputs/xlsx"
+	"aktionsplan/pipeline"
+	"aktionsplan/schemas"
+	"aktionsplan/sources"
+	geojsonsrc "aktionsplan/sources/geojson"
+)
+
+// inputFlags are the flags that run and validate share.
+type inputFlags struct {
+	config, register, areas, fundUsage, keyFigures string
+}
+
+func (f *inputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.config, "config", "", "config `FILE` (TOML); default: the embedded Dortmund example")
+	fs.StringVar(&f.register, "register", "", "area register `FILE` (CSV or XLSX), overrides the config")
+	fs.StringVar(&f.areas, "areas", "", "area boundaries `FILE` (GeoJSON), overrides the config")
+	fs.StringVar(&f.fundUsage, "fund-usage", "", "fund usage `FILE` (XLSX or CSV), overrides the config")
+	fs.StringVar(&f.keyFigures, "key-figures", "", "key figures `FILE` (CSV or XLSX), overrides the config")
+}
+
+// parse parses args into fs; help and errors are printed by the flag package.
+// It returns an exit code when the command should stop.
+func (a *app) parse(fs *flag.FlagSet, args []string) (int, bool) {
+	fs.SetOutput(a.stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, true
+		}
+		return exitUsage, true
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(a.stderr, "aktionsplan %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return exitUsage, true
+	}
+	return 0, false
+}
+
+func newFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: aktionsplan %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func (a *app) run(ctx context.Context, args []string) int {
+	fs := newFlagSet("run", "run [--config FILE] [--areas FILE] [--fund-usage FILE] [--key-figures FILE] --out DIR")
+	var in inputFlags
+	in.register(fs)
+	out := fs.String("out", "", "output `DIR`: releases/, current and reports/ are written there (default: the config's out)")
+	if code, stop := a.parse(fs, args); stop {
+		return code
+	}
+	cfg, job, err := a.job(in)
+	if err != nil {
+		return a.fail(err)
+	}
+	if *out == "" {
+		*out = cfg.Out
+	}
+	if *out == "" {
+		fmt.Fprintln(a.stderr, "aktionsplan run: --out DIR is required")
+		return exitUsage
+	}
+	pub, err := release.New(*out, job.RunID)
+	if err != nil {
+		return a.fail(err)
+	}
+	res, err := job.Run(ctx, pub)
+	if err != nil && !errors.Is(err, pipeline.ErrInvalid) {
+		return a.fail(err)
+	}
+	doc := report.NewDocument(job.RunID, res)
+	reportPath, werr := writeReports(*out, job.RunID, doc)
+	if werr != nil {
+		return a.fail(werr)
+	}
+	a.summary(cfg, job, res)
+	if !res.Published {
+		report.WriteText(a.stdout, doc, 50)
+		fmt.Fprintf(a.stdout, "Bericht: %s\n", reportPath)
+		return exitInvalid
+	}
+	warnings := doc.Issues
+	if len(warnings) > 0 {
+		report.WriteText(a.stdout, doc, 20)
+	}
+	fmt.Fprintf(a.stdout, "Veröffentlicht: %s (%d Dateien); %s zeigt darauf.\n",
+		filepath.Join(*out, "releases", res.Manifest.Release), len(res.Manifest.Files)+1, filepath.Join(*out, "current"))
+	return exitOK
+}
+
+func (a *app) validate(ctx context.Context, args []string) int {
+	fs := newFlagSet("validate", "validate [--config FILE] [--areas FILE] [--fund-usage FILE] [--key-figures FILE] [--format text|json]")
+	var in inputFlags
+	in.register(fs)
+	format := fs.String("format", "text", "report `format`: text or json")
+	if code, stop := a.parse(fs, args); stop {
+		return code
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(a.stderr, "aktionsplan validate: --format must be text or json, not %q\n", *format)
+		return exitUsage
+	}
+	cfg, job, err := a.job(in)
+	if err != nil {
+		return a.fail(err)
+	}
+	res, err := job.Validate(ctx)
+	if err != nil && !errors.Is(err, pipeline.ErrInvalid) {
+		return a.fail(err)
+	}
+	doc := report.NewDocument(job.RunID, res)
+	if *format == "json" {
+		report.WriteJSON(a.stdout, doc)
+	} else {
+		a.summary(cfg, job, res)
+		report.WriteText(a.stdout, doc, 0)
+	}
+	if !doc.Valid {
+		return exitInvalid
+	}
+	return exitOK
+}
+
+// job builds the pipeline job from the config and the flags.
+func (a *app) job(in inputFlags) (*Config, *pipeline.Job, error) {
+	cfg, err := loadConfig(in.config)
+	if err != nil {
+		return nil, nil, err
+	}
+	j := &pipeline.Job{
+		RunID: a.now().UTC().Format("20060102T150405Z"),
+		Now:   a.now,
+		Rules: cfg.rules(),
+		About: pipeline.About{Publisher: cfg.Publisher, Source: cfg.Source, Note: cfg.Note},
+		Formats: []pipeline.Format{
+			csv.Format{NoBOM: !cfg.csvBOM()},
+			xlsx.Format{},
+			geojson.Format{},
+		},
+		Boundaries: geojsonsrc.Reader{IDProperty: cfg.Areas.IDProperty},
+	}
+	for _, x := range []struct {
+		dst               *pipeline.Input
+		role, flag, value string
+	}{
+		{&j.Register, "register", in.register, cfg.Inputs.Register},
+		{&j.Areas, "areas", in.areas, cfg.Inputs.Areas},
+		{&j.FundUsage, "fund_usage", in.fundUsage, cfg.Inputs.FundUsage},
+		{&j.KeyFigures, "key_figures", in.keyFigures, cfg.Inputs.KeyFigures},
+	} {
+		if *x.dst, err = cfg.input(x.role, x.flag, x.value); err != nil {
+			return nil, nil, err
+		}
+	}
+	sheets := map[string]string{}
+	if in.fundUsage == "" && cfg.Inputs.FundUsageSheet != "" {
+		sheets[j.FundUsage.Name] = cfg.Inputs.FundUsageSheet
+	}
+	if in.keyFigures == "" && cfg.Inputs.KeyFigureSheet != "" {
+		sheets[j.KeyFigures.Name] = cfg.Inputs.KeyFigureSheet
+	}
+	j.Tables = sources.Tables{Sheets: sheets}
+	for _, x := range []struct {
+		dst              *pipeline.Schema
+		configured, name string
+	}{
+		{&j.RegisterSchema, cfg.Schemas.Register, schemas.Register},
+		{&j.FundSchema, cfg.Schemas.FundUsage, schemas.FundUsage},
+		{&j.KeyFigureSchema, cfg.Schemas.KeyFigures, schemas.KeyFigures},
+	} {
+		s, err := cfg.schema(x.configured, x.name)
+		if err != nil {
+			return nil, nil, err
+		}
+		*x.dst = s
+	}
+	return cfg, j, nil
+}
+
+// summary prints what was read, in a line or two.
+func (a *app) summary(cfg *Config, j *pipeline.Job, res *pipeline.Result) {
+	title := cfg.Title
+	if cfg.Note != "" {
+		title += " – " + cfg.Note
+	}
+	fmt.Fprintln(a.stdout, title)
+	fmt.Fprintf(a.stdout, "Gelesen: %d Aktionsräume im Register, %d Maßnahmen, %d Kennzahlen-Zeilen (%s)\n",
+		res.Areas, res.Actions, res.KeyFigureRows, inputNames(res.Inputs))
+}
+
+func inputNames(in []pipeline.InputFile) string {
+	names := make([]string, len(in))
+	for i, f := range in {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// writeReports writes the report of a run as text and JSON under OUT/reports
+// and returns the path of the text report.
+func writeReports(out, runID string, doc report.Document) (string, error) {
+	dir := filepath.Join(out, "reports")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	base := filepath.Join(dir, runID)
+	for _, w := range []struct {
+		ext   string
+		write func(*os.File) error
+	}{
+		{".json", func(f *os.File) error { return report.WriteJSON(f, doc) }},
+		{".txt", func(f *os.File) error { return report.WriteText(f, doc, 0) }},
+	} {
+		f, err := os.Create(base + w.ext)
+		if err != nil {
+			return "", err
+		}
+		if err := errors.Join(w.write(f), f.Close()); err != nil {
+			return "", err
+		}
+	}
+	return base + ".txt", nil
+}
+
+// fail prints an error of the environment or configuration and returns its
+// exit code.
+func (a *app) fail(err error) int {
+	fmt.Fprintf(a.stderr, "aktionsplan: %v\n", err)
+	var bad *pipeline.BadInput
+	switch {
+	case errors.Is(err, errConfig), errors.Is(err, schemas.ErrSchema):
+		return exitUsage
+	case errors.As(err, &bad):
+		return exitInvalid
+	}
+	return exitFailure
+}
