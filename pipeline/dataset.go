@@ -72,9 +72,10 @@ type Format interface {
 type Publisher interface {
 	// Create opens a new file of the release.
 	Create(name string) (io.WriteCloser, error)
-	// Commit completes the manifest with sizes and hashes of the files, writes
-	// it and makes the release current in one atomic step.
-	Commit(m Manifest) error
+	// Commit completes the manifest with sizes and hashes of the files and
+	// the release name, writes it and makes the release current in one
+	// atomic step. It returns the completed manifest.
+	Commit(m Manifest) (Manifest, error)
 	// Abort removes everything written; the current release stays.
 	Abort() error
 }

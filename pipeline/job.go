@@ -122,8 +122,8 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 			return res, err
 		}
 	}
-	res.Manifest = Manifest{RunID: j.RunID, Time: j.Now().UTC(), Note: j.About.Note, Inputs: res.Inputs, Files: out.files()}
-	if err := pub.Commit(res.Manifest); err != nil {
+	m := Manifest{RunID: j.RunID, Time: j.Now().UTC(), Note: j.About.Note, Inputs: res.Inputs, Files: out.files()}
+	if res.Manifest, err = pub.Commit(m); err != nil {
 		return res, err
 	}
 	res.Published = true

@@ -1,0 +1,76 @@
+package release
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// file is one file of a release being written. The hash is taken behind the
+// buffer, of the bytes handed to the file.
+type file struct {
+	name   string
+	f      *os.File
+	buf    *bufio.Writer
+	hash   hash.Hash
+	size   int64
+	closed bool
+	// err is the first error of a write or of Close; such a file is never
+	// published.
+	err error
+}
+
+func newFile(name string, f *os.File) *file {
+	h := sha256.New()
+	return &file{name: name, f: f, hash: h, buf: bufio.NewWriterSize(io.MultiWriter(f, h), 64<<10)}
+}
+
+// Write writes b through the buffer.
+func (w *file) Write(b []byte) (int, error) {
+	if w.closed {
+		return 0, fmt.Errorf("release: write %s: %w", w.name, fs.ErrClosed)
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.buf.Write(b)
+	w.size += int64(n)
+	if err != nil {
+		w.err = fmt.Errorf("release: %w", err)
+	}
+	return n, w.err
+}
+
+// Close flushes the buffer, syncs the file to disk and closes it.
+func (w *file) Close() error {
+	if w.closed {
+		return fmt.Errorf("release: close %s: %w", w.name, fs.ErrClosed)
+	}
+	w.closed = true
+	err := w.buf.Flush()
+	if err == nil {
+		err = w.f.Sync()
+	}
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil && w.err == nil {
+		w.err = fmt.Errorf("release: %w", err)
+	}
+	return w.err
+}
+
+// abandon closes the file without flushing, for a release that is dropped.
+func (w *file) abandon() {
+	if !w.closed {
+		w.closed = true
+		w.f.Close()
+	}
+}
+
+func (w *file) sum() string { return hex.EncodeToString(w.hash.Sum(nil)) }
