@@ -13,17 +13,18 @@ var (
 )
 
 // sumColumns are the columns of a fund summary after area, year and fund,
-// in the order of fundUsage.summary, with a prefix for the areas dataset.
+// in the order of DOMAIN.md and of fundUsage.summary, with a prefix for the
+// areas dataset.
 func sumColumns(prefix, titlePrefix string) []Column {
 	return []Column{
-		{Name: prefix + "budget_eur", Title: titlePrefix + "Budget (EUR)", Type: "number", Unit: "EUR",
-			Description: "Budget des Aktionsraumfonds je Aktionsraum und Jahr; leer beim Projektbudget, das nicht je Aktionsraum aufgeteilt ist."},
 		{Name: prefix + "bewilligt_eur", Title: titlePrefix + "Bewilligt (EUR)", Type: "number", Unit: "EUR",
 			Description: "Summe der bewilligten Beträge; ohne abgelehnte und zurückgezogene Anträge."},
 		{Name: prefix + "ausgezahlt_eur", Title: titlePrefix + "Ausgezahlt (EUR)", Type: "number", Unit: "EUR",
 			Description: "Summe der ausgezahlten Beträge; ohne abgelehnte und zurückgezogene Anträge."},
 		{Name: prefix + "anzahl_massnahmen", Title: titlePrefix + "Anzahl Maßnahmen", Type: "integer",
 			Description: "Anzahl der gezählten Maßnahmen (ohne abgelehnte und zurückgezogene)."},
+		{Name: prefix + "budget_eur", Title: titlePrefix + "Budget (EUR)", Type: "number", Unit: "EUR",
+			Description: "Budget des Aktionsraumfonds je Aktionsraum und Jahr; leer beim Projektbudget, das nicht je Aktionsraum aufgeteilt ist."},
 		{Name: prefix + "rest_eur", Title: titlePrefix + "Rest (EUR)", Type: "number", Unit: "EUR",
 			Description: "Budget minus bewilligt; negativ, wenn das Budget überschritten ist."},
 		{Name: prefix + "ueberschritten", Title: titlePrefix + "Überschritten", Type: "boolean",

@@ -207,8 +207,9 @@ func (fu *fundUsage) latestYear() int {
 	return latest
 }
 
-// summary returns the values of the sums columns for one area, year and fund:
-// budget, approved, paid, count, rest and whether the budget is exceeded. The
+// summary returns the values of the sums columns for one area, year and fund,
+// in the order of sumColumns: approved, paid, count, budget, rest and whether
+// the budget is exceeded. The
 // Projektbudget has no budget per area, so its budget and rest are missing.
 func (fu *fundUsage) summary(k fundKey) []any {
 	s := fu.sums[k]
@@ -222,7 +223,7 @@ func (fu *fundUsage) summary(k fundKey) []any {
 		rest = euros(cents(fu.fundArea) - s.Approved)
 		over = s.Approved > cents(fu.fundArea)
 	}
-	return []any{budget, euros(s.Approved), euros(s.Paid), int64(s.Count), rest, over}
+	return []any{euros(s.Approved), euros(s.Paid), int64(s.Count), budget, rest, over}
 }
 
 // features returns the rows of the sums dataset.
@@ -231,9 +232,8 @@ func (fu *fundUsage) features(reg *Register) []Feature {
 	out := make([]Feature, 0, len(keys))
 	for _, k := range keys {
 		a, _ := reg.Area(k.Code)
-		v := fu.summary(k)
-		// Column order of the sums dataset: see sumsDataset.
-		out = append(out, Feature{ID: k.Code, Values: []any{k.Code, a.Name, int64(k.Year), k.Fund, v[1], v[2], v[3], v[0], v[4], v[5]}})
+		vals := append([]any{k.Code, a.Name, int64(k.Year), k.Fund}, fu.summary(k)...)
+		out = append(out, Feature{ID: k.Code, Values: vals})
 	}
 	return out
 }

@@ -1,0 +1,142 @@
+package geojson
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/paulmach/orb"
+)
+
+// shape is the published form of one feature's geometry, built in buffers
+// that are reused from feature to feature: positions rounded to seven
+// decimals, consecutive duplicates dropped, rings closed, exterior rings
+// counter-clockwise and holes clockwise. The caller's geometry is only read.
+type shape struct {
+	pts []orb.Point
+	// rings holds the end of each ring in pts, polys the end of each polygon
+	// in rings.
+	rings []int
+	polys []int
+}
+
+// precision is 10^7: seven decimals of a degree are about a centimetre.
+const precision = 1e7
+
+// set replaces the shape by g; a nil or empty geometry leaves it empty.
+func (s *shape) set(g orb.Geometry) error {
+	s.pts, s.rings, s.polys = s.pts[:0], s.rings[:0], s.polys[:0]
+	switch g := g.(type) {
+	case nil:
+	case orb.Polygon:
+		return s.addPolygon(g)
+	case orb.MultiPolygon:
+		for _, p := range g {
+			if err := s.addPolygon(p); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("%w: %s", ErrGeometry, g.GeoJSONType())
+	}
+	return nil
+}
+
+// addPolygon adds p; a polygon without rings is left out.
+func (s *shape) addPolygon(p orb.Polygon) error {
+	if len(p) == 0 {
+		return nil
+	}
+	for i, r := range p {
+		start := len(s.pts)
+		for _, pt := range r {
+			q := orb.Point{round(pt[0]), round(pt[1])}
+			if n := len(s.pts); n > start && s.pts[n-1] == q {
+				continue
+			}
+			s.pts = append(s.pts, q)
+		}
+		if len(s.pts) > start && s.pts[start] != s.pts[len(s.pts)-1] {
+			s.pts = append(s.pts, s.pts[start])
+		}
+		ring := orb.Ring(s.pts[start:])
+		if len(ring) < 4 {
+			return fmt.Errorf("%w: ring %d of polygon %d has fewer than 3 distinct positions", ErrGeometry, i+1, len(s.polys)+1)
+		}
+		// Degenerate rings (orientation 0) are written as they are.
+		if o := ring.Orientation(); (i == 0 && o == orb.CW) || (i > 0 && o == orb.CCW) {
+			ring.Reverse()
+		}
+		s.rings = append(s.rings, len(s.pts))
+	}
+	s.polys = append(s.polys, len(s.rings))
+	return nil
+}
+
+func round(v float64) float64 {
+	v = math.Round(v*precision) / precision
+	if v == 0 {
+		return 0 // no "-0"
+	}
+	return v
+}
+
+// bound is the bound of the rounded positions; empty for an empty shape.
+func (s *shape) bound() orb.Bound { return orb.MultiPoint(s.pts).Bound() }
+
+// appendJSON appends the shape as a GeoJSON geometry: a Polygon when it has
+// one polygon, else a MultiPolygon.
+func (s *shape) appendJSON(b []byte) []byte {
+	multi := len(s.polys) > 1
+	if multi {
+		b = append(b, `{"type":"MultiPolygon","coordinates":[`...)
+	} else {
+		b = append(b, `{"type":"Polygon","coordinates":`...)
+	}
+	ring, pt := 0, 0
+	for k, ringsEnd := range s.polys {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		for first := ring; ring < ringsEnd; ring++ {
+			if ring > first {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			for first := pt; pt < s.rings[ring]; pt++ {
+				if pt > first {
+					b = append(b, ',')
+				}
+				b = appendPoint(b, s.pts[pt])
+			}
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+	}
+	if multi {
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+func appendPoint(b []byte, p orb.Point) []byte {
+	b = append(b, '[')
+	b = strconv.AppendFloat(b, p[0], 'f', -1, 64)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, p[1], 'f', -1, 64)
+	return append(b, ']')
+}
+
+// appendBound appends a GeoJSON bbox: [minx,miny,maxx,maxy].
+func appendBound(b []byte, r orb.Bound) []byte {
+	b = append(b, '[')
+	b = strconv.AppendFloat(b, r.Min[0], 'f', -1, 64)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, r.Min[1], 'f', -1, 64)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, r.Max[0], 'f', -1, 64)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, r.Max[1], 'f', -1, 64)
+	return append(b, ']')
+}

@@ -1,0 +1,228 @@
+package xlsx
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"aktionsplan/pipeline"
+)
+
+// kind is a column type of pipeline.Column.
+type kind int
+
+const (
+	kindString kind = iota
+	kindInteger
+	kindNumber
+	kindBoolean
+	kindDate
+)
+
+var kinds = map[string]kind{
+	"string":  kindString,
+	"integer": kindInteger,
+	"number":  kindNumber,
+	"boolean": kindBoolean,
+	"date":    kindDate,
+}
+
+// typeLabels name the column types on the Beschreibung sheet, in German for
+// people and with the Table Schema name for machines.
+var typeLabels = map[kind]string{
+	kindString:  "Text (string)",
+	kindInteger: "Ganzzahl (integer)",
+	kindNumber:  "Zahl (number)",
+	kindBoolean: "Wahrheitswert (boolean)",
+	kindDate:    "Datum (date)",
+}
+
+// Number formats of the data cells. Percentages are the numbers they are
+// (23.4 means 23.4 %), so they get a plain format, not Excel's percent format
+// that would show 2340 %.
+const (
+	numFmtGeneral = 0 // General
+	numFmtInteger = 1 // 0
+	numFmtEUR     = 4 // #,##0.00
+	fmtPercent    = "0.0"
+	fmtDate       = "dd.mm.yyyy"
+)
+
+// Limits of a sheet.
+const (
+	maxRows      = excelize.TotalRows      // including the header
+	maxColumns   = excelize.MaxColumns     // 16,384
+	maxCellChars = excelize.TotalCellChars // UTF-16 units
+)
+
+// Column widths in characters. They are derived from the column alone: the
+// rows are not known when the widths must be written.
+const (
+	minWidth     = 8
+	maxWidth     = 60
+	filterButton = 3 // room for the filter arrow beside the title
+)
+
+// column is the layout of one column of the Daten sheet.
+type column struct {
+	pipeline.Column
+	kind  kind
+	style int // excelize style of the data cells
+	width float64
+}
+
+// layout returns the columns of ds with their styles, created in f. Styles
+// are created in column order so that their ids do not vary.
+func layout(f *excelize.File, cols []pipeline.Column) ([]column, error) {
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("%w: the dataset has no columns", ErrSchema)
+	}
+	if len(cols) > maxColumns {
+		return nil, fmt.Errorf("%w: %d columns, a sheet holds %d", ErrSchema, len(cols), maxColumns)
+	}
+	out := make([]column, len(cols))
+	for i, c := range cols {
+		k, ok := kinds[c.Type]
+		if !ok {
+			return nil, fmt.Errorf("%w: column %q has type %q", ErrSchema, c.Name, c.Type)
+		}
+		style, err := f.NewStyle(cellStyle(c, k))
+		if err != nil {
+			return nil, fmt.Errorf("xlsx: style of column %q: %w", c.Name, err)
+		}
+		out[i] = column{Column: c, kind: k, style: style, width: width(c, k)}
+	}
+	return out, nil
+}
+
+// cellStyle is the style of the data cells of c.
+func cellStyle(c pipeline.Column, k kind) *excelize.Style {
+	custom := func(s string) *excelize.Style { return &excelize.Style{CustomNumFmt: &s} }
+	switch {
+	case k == kindDate:
+		return custom(fmtDate)
+	case k == kindInteger:
+		return &excelize.Style{NumFmt: numFmtInteger}
+	case k == kindNumber && isEUR(c):
+		return &excelize.Style{NumFmt: numFmtEUR}
+	case k == kindNumber && isPercent(c):
+		return custom(fmtPercent)
+	default:
+		return &excelize.Style{NumFmt: numFmtGeneral}
+	}
+}
+
+func isEUR(c pipeline.Column) bool { return c.Unit == "EUR" }
+
+func isPercent(c pipeline.Column) bool {
+	return c.Unit == "%" || strings.HasSuffix(c.Name, "_pct")
+}
+
+// width is the width of c: wide enough for its title and a typical value of
+// its type, within minWidth and maxWidth.
+func width(c pipeline.Column, k kind) float64 {
+	typical := map[kind]float64{kindString: 24, kindInteger: 10, kindNumber: 12, kindBoolean: 10, kindDate: 12}[k]
+	switch {
+	case k == kindNumber && isEUR(c):
+		typical = 14
+	case k == kindNumber && isPercent(c):
+		typical = 10
+	case k == kindString && isShortText(c.Name):
+		typical = 10
+	case k == kindString && isLongText(c.Name):
+		typical = 40
+	}
+	title := float64(utf8.RuneCountInString(c.Title)+filterButton) * 1.1 // bold is wider
+	return math.Round(min(max(typical, title, minWidth), maxWidth))
+}
+
+// isShortText says whether a text column holds codes or numbers, by the
+// conventions of the published machine names.
+func isShortText(name string) bool {
+	return name == "code" || strings.HasSuffix(name, "_code") || strings.HasSuffix(name, "_nr")
+}
+
+// isLongText says whether a text column holds titles or prose.
+func isLongText(name string) bool {
+	for _, s := range []string{"titel", "beschreibung", "bemerkung", "traeger"} {
+		if strings.Contains(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Reasons wrapped in a CellError.
+var (
+	errNotFinite = errors.New("number is not finite")
+	errNotUTF8   = errors.New("text is not valid UTF-8")
+	errControl   = errors.New("text holds a control character that a cell cannot hold")
+	errTooLong   = fmt.Errorf("text is longer than the %d characters of a cell", maxCellChars)
+	errDateRange = errors.New("date is outside the years 1900 to 9999 that Excel knows")
+)
+
+// check returns nil when v can be written into c, or the reason why not.
+func (c *column) check(v any) error {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		if c.kind != kindString {
+			break
+		}
+		return checkText(v)
+	case int64:
+		if c.kind == kindInteger || c.kind == kindNumber {
+			return nil
+		}
+	case float64:
+		if c.kind != kindNumber {
+			break
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errNotFinite
+		}
+		return nil
+	case bool:
+		if c.kind == kindBoolean {
+			return nil
+		}
+	case time.Time:
+		if c.kind != kindDate {
+			break
+		}
+		if y := v.Year(); y < 1900 || y > 9999 {
+			return errDateRange
+		}
+		return nil
+	default:
+		return fmt.Errorf("unsupported value type %T", v)
+	}
+	return fmt.Errorf("a %T value does not fit a column of type %s", v, c.Type)
+}
+
+// checkText returns nil when s can be a cell's text. XML cannot carry most
+// control characters; excelize would replace them with U+FFFD, which would
+// change the published text without a word.
+func checkText(s string) error {
+	if !utf8.ValidString(s) {
+		return errNotUTF8
+	}
+	n := 0
+	for _, r := range s {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return errControl
+		}
+		n += utf16.RuneLen(r)
+	}
+	if n > maxCellChars {
+		return errTooLong
+	}
+	return nil
+}
