@@ -166,7 +166,7 @@ func (fu *fundUsage) warn(reg *Register, rules Rules, rep *Report) {
 		}
 		a, _ := reg.Area(k.Code)
 		rep.Warnf(CodeBudgetExceeded, *s.over, formatEUR(euros(s.Approved)), "höchstens "+formatEUR(rules.FundPerArea),
-			"Der Aktionsraumfonds %s (%s) %d ist überschritten: bewilligt %s (ab dieser Zeile)", a.Code, a.Name, k.Year, formatEUR(euros(s.Approved)))
+			"Der Aktionsraumfonds %s (%s) %d ist überschritten (ab dieser Zeile); die Summe wird so veröffentlicht und markiert", a.Code, a.Name, k.Year)
 	}
 	years := make([]int, 0, len(fu.overYear))
 	for y := range fu.overYear {
@@ -175,7 +175,7 @@ func (fu *fundUsage) warn(reg *Register, rules Rules, rep *Report) {
 	sort.Ints(years)
 	for _, y := range years {
 		rep.Warnf(CodeBudgetExceeded, fu.overYear[y], formatEUR(euros(fu.yearly[y])), "höchstens "+formatEUR(rules.ProjectBudget),
-			"Das Projektbudget %d ist überschritten: bewilligt %s (ab dieser Zeile)", y, formatEUR(euros(fu.yearly[y])))
+			"Das Projektbudget %d ist überschritten (ab dieser Zeile); die Summe wird so veröffentlicht", y)
 	}
 }
 

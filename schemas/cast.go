@@ -85,7 +85,7 @@ func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pi
 	if !ok {
 		return nil
 	}
-	c.header = header.Values
+	c.header = append([]string(nil), header.Values...) // readers reuse their row slices
 	return c
 }
 

@@ -217,3 +217,14 @@ func TestBuiltinSchemasDeclarePersonalData(t *testing.T) {
 		}
 	}
 }
+
+// Readers reuse their row slices; positions must keep the header's text.
+func TestBindCopiesHeader(t *testing.T) {
+	s, _ := Builtin(KeyFigures)
+	hdr := pipeline.Row{Line: 1, Values: []string{"Aktionsraum", "Jahr", "Einwohner"}}
+	c := s.Bind(csvOrigin(), hdr, testRefs, &pipeline.Report{})
+	hdr.Values[2] = "overwritten"
+	if got := c.Pos(pipeline.Row{Line: 2}, "einwohner").Field; got != "Einwohner" {
+		t.Fatalf("field %q", got)
+	}
+}

@@ -25,7 +25,7 @@ type inputFlags struct {
 	config, register, areas, fundUsage, keyFigures string
 }
 
-func (f *inputFlags) register(fs *flag.FlagSet) {
+func (f *inputFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.config, "config", "", "config `FILE` (TOML); default: the embedded Dortmund example")
 	fs.StringVar(&f.register, "register", "", "area register `FILE` (CSV or XLSX), overrides the config")
 	fs.StringVar(&f.areas, "areas", "", "area boundaries `FILE` (GeoJSON), overrides the config")
@@ -62,7 +62,7 @@ func newFlagSet(name, synopsis string) *flag.FlagSet {
 func (a *app) run(ctx context.Context, args []string) int {
 	fs := newFlagSet("run", "run [--config FILE] [--areas FILE] [--fund-usage FILE] [--key-figures FILE] --out DIR")
 	var in inputFlags
-	in.register(fs)
+	in.define(fs)
 	out := fs.String("out", "", "output `DIR`: releases/, current and reports/ are written there (default: the config's out)")
 	if code, stop := a.parse(fs, args); stop {
 		return code
@@ -109,7 +109,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 func (a *app) validate(ctx context.Context, args []string) int {
 	fs := newFlagSet("validate", "validate [--config FILE] [--areas FILE] [--fund-usage FILE] [--key-figures FILE] [--format text|json]")
 	var in inputFlags
-	in.register(fs)
+	in.define(fs)
 	format := fs.String("format", "text", "report `format`: text or json")
 	if code, stop := a.parse(fs, args); stop {
 		return code

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"aktionsplan/examples"
+	"aktionsplan/outputs/release"
+	"aktionsplan/outputs/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// clock returns a clock fixed at the given time.
+func clock(s string) func() time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return func() time.Time { return t }
+}
+
+// runCmd runs the command in-process and returns exit code, stdout, stderr.
+func runCmd(t *testing.T, now string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	a := &app{stdout: &out, stderr: &errb, now: clock(now)}
+	code := a.main(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+// exampleCopy copies the embedded example into a temp folder and returns the
+// path of its config.
+func exampleCopy(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, examples.Dortmund()); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, examples.DortmundConfig)
+}
+
+// publishedFiles are the files every release holds.
+var publishedFiles = []string{
+	"aktionsraeume.csv", "aktionsraeume.geojson", "aktionsraeume.xlsx",
+	"kennzahlen.csv", "kennzahlen.xlsx",
+	"mittelverwendung.csv", "mittelverwendung.xlsx",
+	"mittelverwendung_summen.csv", "mittelverwendung_summen.xlsx",
+	"manifest.json",
+}
+
+func TestRunExamplePublishesRelease(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "run", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	id, err := release.Current(out)
+	if err != nil || id != "20261125T043000Z" {
+		t.Fatalf("current = %q, %v", id, err)
+	}
+	for _, name := range publishedFiles {
+		if _, err := os.Stat(filepath.Join(out, "current", name)); err != nil {
+			t.Errorf("missing %s: %v", name, err)
+		}
+	}
+	if err := release.Verify(out); err != nil {
+		t.Fatal(err)
+	}
+	m, err := release.ReadManifest(filepath.Join(out, "current"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]int{}
+	for _, f := range m.Files {
+		rows[f.Name] = f.Rows
+	}
+	for name, want := range map[string]int{"aktionsraeume.geojson": 13, "kennzahlen.csv": 78, "mittelverwendung.csv": 44} {
+		if rows[name] != want {
+			t.Errorf("manifest rows of %s = %d, want %d", name, rows[name], want)
+		}
+	}
+	if len(m.Inputs) != 4 || m.Note == "" {
+		t.Errorf("manifest inputs %v, note %q", m.Inputs, m.Note)
+	}
+	for _, want := range []string{"Beispieldaten", "13 Aktionsräume", "44 Maßnahmen", "78 Kennzahlen-Zeilen", "Veröffentlicht", "NOM"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestRunIsDeterministic(t *testing.T) {
+	out := t.TempDir()
+	for _, now := range []string{"2026-11-25T04:30:00Z", "2026-11-26T04:30:00Z"} {
+		if code, stdout, stderr := runCmd(t, now, "run", "--out", out); code != exitOK {
+			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+		}
+	}
+	for _, name := range publishedFiles {
+		if name == "manifest.json" {
+			continue
+		}
+		a, errA := os.ReadFile(filepath.Join(out, "releases", "20261125T043000Z", name))
+		b, errB := os.ReadFile(filepath.Join(out, "releases", "20261126T043000Z", name))
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two runs over the same inputs (%v, %v)", name, errA, errB)
+		}
+	}
+}
+
+// TestRunGolden compares the text outputs of the example with golden files;
+// run with -update to refresh them after an intended change.
+func TestRunGolden(t *testing.T) {
+	out := t.TempDir()
+	if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "run", "--out", out); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, name := range []string{"aktionsraeume.csv", "aktionsraeume.geojson", "kennzahlen.csv", "mittelverwendung.csv", "mittelverwendung_summen.csv"} {
+		t.Run(name, func(t *testing.T) {
+			got, err := os.ReadFile(filepath.Join(out, "current", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, name, got)
+		})
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s (run go test ./cmd/aktionsplan -update after an intended change)", name, path)
+	}
+}
+
+func TestRunInvalidKeepsCurrent(t *testing.T) {
+	cfg := exampleCopy(t)
+	out := t.TempDir()
+	if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "run", "--config", cfg, "--out", out); code != exitOK {
+		t.Fatalf("first run: exit %d\n%s%s", code, stdout, stderr)
+	}
+	before, _ := os.Readlink(filepath.Join(out, "current"))
+
+	// Break one key figure: the fourth column of the fifth line.
+	kf := filepath.Join(filepath.Dir(cfg), "kennzahlen.csv")
+	data, _ := os.ReadFile(kf)
+	lines := strings.Split(string(data), "\r\n")
+	cells := strings.Split(lines[4], ";")
+	cells[3] = "abc"
+	lines[4] = strings.Join(cells, ";")
+	if err := os.WriteFile(kf, []byte(strings.Join(lines, "\r\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, _ := runCmd(t, "2026-11-25T05:30:00Z", "run", "--config", cfg, "--out", out)
+	if code != exitInvalid {
+		t.Fatalf("exit %d, want %d\n%s", code, exitInvalid, stdout)
+	}
+	for _, want := range []string{"kennzahlen.csv, Zeile 5, Spalte 4 (Spalte „Anteil unter 18 (%)“)", "„abc“", "type-error"} {
+		if want == "type-error" {
+			continue // codes are in the JSON report
+		}
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	after, _ := os.Readlink(filepath.Join(out, "current"))
+	if after != before {
+		t.Fatalf("current moved from %s to %s", before, after)
+	}
+	entries, _ := os.ReadDir(filepath.Join(out, "releases"))
+	if len(entries) != 1 {
+		t.Fatalf("releases/ holds %d entries, want the first release only", len(entries))
+	}
+	var doc report.Document
+	data, err := os.ReadFile(filepath.Join(out, "reports", "20261125T053000Z.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Valid || doc.Errors != 1 || doc.Issues[0].Code != "type-error" || doc.Issues[0].Pos.Row != 5 || doc.Issues[0].Pos.Column != 4 {
+		t.Fatalf("report %+v", doc)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "validate", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	var doc report.Document
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, stdout)
+	}
+	// The example exceeds the Aktionsraumfonds of Nordmarkt in 2023.
+	if !doc.Valid || doc.Warnings == 0 || doc.Issues[0].Code != "budget-exceeded" {
+		t.Fatalf("report %+v", doc)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	os.WriteFile(bad, []byte("titel = \"x\"\n"), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"no command", nil, exitUsage},
+		{"unknown command", []string{"publish"}, exitUsage},
+		{"unknown flag", []string{"run", "--outt", "x"}, exitUsage},
+		{"no out", []string{"run"}, exitUsage},
+		{"bad format", []string{"validate", "--format", "xml"}, exitUsage},
+		{"unknown config key", []string{"validate", "--config", bad}, exitUsage},
+		{"missing config", []string{"validate", "--config", bad + ".nope"}, exitUsage},
+		{"help", []string{"run", "--help"}, exitOK},
+		{"missing input file", []string{"validate", "--areas", "/nonexistent/x.geojson"}, exitFailure},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", tc.args...); code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, stdout, stderr)
+			}
+		})
+	}
+}
+
+var _ fs.FS = examples.Dortmund()
