@@ -239,7 +239,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown config key", []string{"validate", "--config", bad}, exitUsage},
 		{"missing config", []string{"validate", "--config", bad + ".nope"}, exitUsage},
 		{"help", []string{"run", "--help"}, exitOK},
-		{"missing input file", []string{"validate", "--areas", "/nonexistent/x.geojson"}, exitFailure},
+		{"missing input file", []string{"validate", "--areas", "/nonexistent/x.geojson"}, exitUsage},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", tc.args...); code != tc.code {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,6 +248,9 @@ func (a *app) fail(err error) int {
 	var bad *pipeline.BadInput
 	switch {
 	case errors.Is(err, errConfig), errors.Is(err, schemas.ErrSchema):
+		return exitUsage
+	case errors.Is(err, pipeline.ErrInput) && errors.Is(err, fs.ErrNotExist):
+		// An input named on the command line or in the config is missing.
 		return exitUsage
 	case errors.As(err, &bad):
 		return exitInvalid

@@ -1,0 +1,226 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	outcsv "aktionsplan/outputs/csv"
+	outgeojson "aktionsplan/outputs/geojson"
+	"aktionsplan/pipeline"
+	"aktionsplan/schemas"
+	"aktionsplan/sources"
+	"aktionsplan/sources/geojson"
+)
+
+// memPublisher keeps a release in memory.
+type memPublisher struct {
+	files     map[string]*bytes.Buffer
+	committed bool
+	aborted   bool
+}
+
+var _ pipeline.Publisher = (*memPublisher)(nil)
+
+type nopCloser struct{ *bytes.Buffer }
+
+func (nopCloser) Close() error { return nil }
+
+func (p *memPublisher) Create(name string) (io.WriteCloser, error) {
+	if p.files == nil {
+		p.files = map[string]*bytes.Buffer{}
+	}
+	b := &bytes.Buffer{}
+	p.files[name] = b
+	return nopCloser{b}, nil
+}
+
+func (p *memPublisher) Commit(m pipeline.Manifest) (pipeline.Manifest, error) {
+	p.committed = true
+	m.Release = m.RunID
+	return m, nil
+}
+
+func (p *memPublisher) Abort() error { p.aborted = true; return nil }
+
+func text(name, s string) pipeline.Input {
+	return pipeline.Input{Name: name, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(s)), nil }}
+}
+
+const register = `code,name,betreuung,gueltig_ab,gueltig_bis,schreibweisen
+BOR,Borsigplatz,Stadterneuerung,2009,,
+HOE,Hörde,Stadterneuerung,2009,,Hoerde|Horde
+OLD,Altbezirk,Stadterneuerung,2009,2015,
+`
+
+const boundaries = `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"code":"BOR"},"geometry":{"type":"Polygon","coordinates":[[[7.48,51.52],[7.49,51.52],[7.49,51.53],[7.48,51.53],[7.48,51.52]]]}},
+{"type":"Feature","properties":{"code":"Hoerde"},"geometry":{"type":"Polygon","coordinates":[[[7.50,51.48],[7.50,51.49],[7.51,51.49],[7.51,51.48],[7.50,51.48]]]}}
+]}`
+
+const figures = `Aktionsraum;Jahr;Einwohner;Anteil unter 18 (%)
+Borsigplatz;2023;12.345;20,5
+Borsigplatz;2024;12.400;20,7
+Hörde;2023;20100;18,0
+`
+
+const fundHeader = "Projekt-Nr;Aktionsraum;Jahr;Fonds;Projekttitel;Träger;Privatperson;Ansprechperson;Beschlussdatum;Bewilligt (EUR);Ausgezahlt (EUR);Status\n"
+
+func job(fund string) *pipeline.Job {
+	reg, _ := schemas.Builtin(schemas.Register)
+	fs, _ := schemas.Builtin(schemas.FundUsage)
+	ks, _ := schemas.Builtin(schemas.KeyFigures)
+	return &pipeline.Job{
+		RunID:    "test",
+		Register: text("register.csv", register), Areas: text("grenzen.geojson", boundaries),
+		FundUsage: text("mittel.csv", fundHeader+fund), KeyFigures: text("kennzahlen.csv", figures),
+		RegisterSchema: reg, FundSchema: fs, KeyFigureSchema: ks,
+		Tables: sources.Tables{}, Boundaries: geojson.Reader{},
+		Rules:   pipeline.DefaultRules,
+		Formats: []pipeline.Format{outcsv.Format{NoBOM: true}, outgeojson.Format{}},
+		Now:     func() time.Time { return time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC) },
+	}
+}
+
+type issueAt struct {
+	code string
+	row  int
+	sev  pipeline.Severity
+}
+
+func issuesOf(rep *pipeline.Report) []issueAt {
+	var out []issueAt
+	for _, i := range rep.Issues {
+		out = append(out, issueAt{i.Code, i.Pos.Row, i.Severity})
+	}
+	return out
+}
+
+func TestJobRules(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fund string
+		want []issueAt
+	}{
+		{name: "paid above approved",
+			fund: "1;BOR;2024;Aktionsraumfonds;T;V;;;;100;100,01;bewilligt\n",
+			want: []issueAt{{pipeline.CodeBusinessRule, 2, pipeline.Error}}},
+		{name: "decision date outside the year",
+			fund: "1;BOR;2024;Aktionsraumfonds;T;V;;;31.12.2023;100;;bewilligt\n",
+			want: []issueAt{{pipeline.CodeBusinessRule, 2, pipeline.Error}}},
+		{name: "area left the programme",
+			fund: "1;BOR;2024;Aktionsraumfonds;T;V;;;;100;;bewilligt\n2;Altbezirk;2016;Projektbudget;T;V;;;;100;;bewilligt\n",
+			want: []issueAt{{pipeline.CodeAreaNotValid, 3, pipeline.Error}, {pipeline.CodeUnmatchedKey, 0, pipeline.Warning}}},
+		{name: "year after next year",
+			fund: "1;BOR;2026;Aktionsraumfonds;T;V;;;;100;;bewilligt\n",
+			want: []issueAt{{pipeline.CodeConstraint, 2, pipeline.Error}}},
+		{name: "fund exceeded is a warning at the row that exceeds it",
+			fund: "1;BOR;2024;Aktionsraumfonds;T;V;;;;3.000;;bewilligt\n2;BOR;2024;Aktionsraumfonds;T;V;;;;2.000,01;;bewilligt\n3;HOE;2024;Aktionsraumfonds;T;V;;;;10;;bewilligt\n",
+			want: []issueAt{{pipeline.CodeBudgetExceeded, 3, pipeline.Warning}}},
+		{name: "rejected rows count in no sum",
+			fund: "1;BOR;2024;Aktionsraumfonds;T;V;;;;3.000;;bewilligt\n2;BOR;2024;Aktionsraumfonds;T;V;;;;4.000;;abgelehnt\n3;HOE;2024;Aktionsraumfonds;T;V;;;;10;;zurückgezogen\n",
+			// HOE has no counted action in 2024: reported by name, not an error.
+			want: []issueAt{{pipeline.CodeUnmatchedKey, 0, pipeline.Warning}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pub := &memPublisher{}
+			res, err := job(tc.fund).Run(context.Background(), pub)
+			got := issuesOf(res.Report)
+			// Hörde lacks key figures for 2024 in every case.
+			want := append(tc.want, issueAt{pipeline.CodeUnmatchedKey, 0, pipeline.Warning})
+			if !sameIssues(got, want) {
+				t.Fatalf("issues %v\nwant %v\n%v", got, want, res.Report.Issues)
+			}
+			invalid := res.Report.Count(pipeline.Error) > 0
+			if invalid != errors.Is(err, pipeline.ErrInvalid) || invalid == pub.committed || invalid != pub.aborted {
+				t.Fatalf("err %v, committed %v, aborted %v", err, pub.committed, pub.aborted)
+			}
+		})
+	}
+}
+
+func sameIssues(got, want []issueAt) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	m := map[issueAt]int{}
+	for _, g := range got {
+		m[g]++
+	}
+	for _, w := range want {
+		if m[w] == 0 {
+			return false
+		}
+		m[w]--
+	}
+	return true
+}
+
+func TestJobPublishes(t *testing.T) {
+	fund := "A-1;Borsigplatz;2024;Aktionsraumfonds;Fest;Mia Privat;ja;Erika CANARY;15.03.2024;3.000;1.000,50;bewilligt\n" +
+		"A-2;BOR;2024;Aktionsraumfonds;Garten;Verein e.V.;nein;;;2.500;;abgelehnt\n" +
+		"A-3;Horde;2024;Projektbudget;Treff;Kirche;;;;10.000;;beantragt\n"
+	pub := &memPublisher{}
+	res, err := job(fund).Run(context.Background(), pub)
+	if err != nil {
+		t.Fatalf("%v: %v", err, res.Report.Issues)
+	}
+	for name, b := range pub.files {
+		if strings.Contains(b.String(), "CANARY") || strings.Contains(b.String(), "Mia Privat") {
+			t.Errorf("%s publishes personal data", name)
+		}
+	}
+	for name, want := range map[string]string{
+		"mittelverwendung.csv": "projekt_nr,code,name,jahr,fonds,projekttitel,traeger,beschlussdatum,bewilligt_eur,ausgezahlt_eur,status\n" +
+			"A-1,BOR,Borsigplatz,2024,Aktionsraumfonds,Fest,Privatperson,2024-03-15,3000,1000.5,bewilligt\n" +
+			"A-2,BOR,Borsigplatz,2024,Aktionsraumfonds,Garten,Verein e.V.,,2500,,abgelehnt\n" +
+			"A-3,HOE,Hörde,2024,Projektbudget,Treff,Kirche,,10000,,beantragt\n",
+		"mittelverwendung_summen.csv": "code,name,jahr,fonds,bewilligt_eur,ausgezahlt_eur,anzahl_massnahmen,budget_eur,rest_eur,ueberschritten\n" +
+			"BOR,Borsigplatz,2024,Aktionsraumfonds,3000,1000.5,1,5000,2000,false\n" +
+			"HOE,Hörde,2024,Projektbudget,10000,0,1,,,false\n",
+		"kennzahlen.csv": "code,name,jahr,einwohner,anteil_unter_18_pct,anteil_ab_65_pct,auslaenderanteil_pct,arbeitslosenquote_pct,sgb2_quote_pct,kinderarmut_pct\n" +
+			"BOR,Borsigplatz,2023,12345,20.5,,,,,\nBOR,Borsigplatz,2024,12400,20.7,,,,,\nHOE,Hörde,2023,20100,18,,,,,\n",
+	} {
+		got := strings.ReplaceAll(pub.files[name].String(), "\r\n", "\n")
+		if got != want {
+			t.Errorf("%s:\n%s\nwant\n%s", name, got, want)
+		}
+	}
+	areas := strings.ReplaceAll(pub.files["aktionsraeume.csv"].String(), "\r\n", "\n")
+	lines := strings.Split(areas, "\n")
+	// BOR: key figures of 2024, fund of 2024; HOE: no key figures for 2024, no
+	// Aktionsraumfonds in 2024 (its only action is from the Projektbudget).
+	if !strings.HasPrefix(lines[1], "BOR,Borsigplatz,Stadterneuerung,0.772,2024,12400,20.7,,,,,,2024,3000,1000.5,1,5000,2000,false") {
+		t.Errorf("BOR row %q", lines[1])
+	}
+	if !strings.HasPrefix(lines[2], "HOE,Hörde,Stadterneuerung,") || !strings.HasSuffix(lines[2], ",2024,,,,,,,,2024,0,0,0,5000,5000,false") {
+		t.Errorf("HOE row %q", lines[2])
+	}
+	if len(pub.files) != 5 || !pub.committed || pub.aborted {
+		t.Fatalf("files %d committed %v aborted %v", len(pub.files), pub.committed, pub.aborted)
+	}
+}
+
+func TestJobReportsUnmatchedBoundaries(t *testing.T) {
+	j := job("1;BOR;2024;Aktionsraumfonds;T;V;;;;100;;bewilligt\n")
+	j.Areas = text("grenzen.geojson", `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"code":"Borsigplats"},"geometry":{"type":"Polygon","coordinates":[[[7.48,51.52],[7.49,51.52],[7.49,51.53],[7.48,51.52]]]}}]}`)
+	res, err := j.Validate(context.Background())
+	if !errors.Is(err, pipeline.ErrInvalid) {
+		t.Fatalf("err %v", err)
+	}
+	var codes []string
+	for _, i := range res.Report.Issues {
+		if i.Severity == pipeline.Error {
+			codes = append(codes, i.Code+" "+i.Value)
+		}
+	}
+	want := []string{"foreign-key Borsigplats", "unmatched-key BOR", "unmatched-key HOE"}
+	if strings.Join(codes, "|") != strings.Join(want, "|") {
+		t.Fatalf("errors %v, want %v", codes, want)
+	}
+}
