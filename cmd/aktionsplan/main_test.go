@@ -208,6 +208,23 @@ func TestRunInvalidKeepsCurrent(t *testing.T) {
 	}
 }
 
+func TestRunTwiceInOneSecondKeepsBothReports(t *testing.T) {
+	out := t.TempDir()
+	for i := 0; i < 2; i++ {
+		if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "run", "--out", out); code != exitOK {
+			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+		}
+	}
+	for _, p := range []string{"releases/20261125T043000Z", "releases/20261125T043000Z-2", "reports/20261125T043000Z.json", "reports/20261125T043000Z-2.json"} {
+		if _, err := os.Stat(filepath.Join(out, p)); err != nil {
+			t.Error(err)
+		}
+	}
+	if id, _ := release.Current(out); id != "20261125T043000Z-2" {
+		t.Errorf("current = %s", id)
+	}
+}
+
 func TestValidate(t *testing.T) {
 	code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "validate", "--format", "json")
 	if code != exitOK {

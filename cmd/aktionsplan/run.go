@@ -79,6 +79,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 		fmt.Fprintln(a.stderr, "aktionsplan run: --out DIR is required")
 		return exitUsage
 	}
+	job.RunID = uniqueRunID(*out, job.RunID)
 	pub, err := release.New(*out, job.RunID)
 	if err != nil {
 		return a.fail(err)
@@ -213,6 +214,23 @@ func inputNames(in []pipeline.InputFile) string {
 		names[i] = f.Name
 	}
 	return strings.Join(names, ", ")
+}
+
+// uniqueRunID returns id, or id-2, id-3, … when a release or report of that
+// name exists already (two runs within one second), so that a run's release
+// and report share one name and no report is overwritten.
+func uniqueRunID(out, id string) string {
+	for n := 1; ; n++ {
+		cand := id
+		if n > 1 {
+			cand = fmt.Sprintf("%s-%d", id, n)
+		}
+		_, errR := os.Stat(filepath.Join(out, "releases", cand))
+		_, errJ := os.Stat(filepath.Join(out, "reports", cand+".json"))
+		if errors.Is(errR, fs.ErrNotExist) && errors.Is(errJ, fs.ErrNotExist) {
+			return cand
+		}
+	}
 }
 
 // writeReports writes the report of a run as text and JSON under OUT/reports
