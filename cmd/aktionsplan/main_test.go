@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"aktionsplan/examples"
 	"aktionsplan/outputs/release"
@@ -124,15 +127,52 @@ func TestRunGolden(t *testing.T) {
 	if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "run", "--out", out); code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	for _, name := range []string{"aktionsraeume.csv", "aktionsraeume.geojson", "kennzahlen.csv", "mittelverwendung.csv", "mittelverwendung_summen.csv"} {
+	for _, name := range publishedFiles {
 		t.Run(name, func(t *testing.T) {
-			got, err := os.ReadFile(filepath.Join(out, "current", name))
+			path := filepath.Join(out, "current", name)
+			got, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if strings.HasSuffix(name, ".xlsx") {
+				// Compare what a reader sees, not the zip bytes, so that the
+				// golden file stays reviewable; TestRunIsDeterministic pins
+				// the bytes.
+				name += ".cells"
+				got = dumpXLSX(t, path)
 			}
 			golden(t, name, got)
 		})
 	}
+}
+
+// dumpXLSX lists every cell of every sheet with its type and raw value.
+func dumpXLSX(t *testing.T, path string) []byte {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var b strings.Builder
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range rows {
+			for c, v := range row {
+				if v == "" {
+					continue
+				}
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				typ, _ := f.GetCellType(sheet, ref)
+				style, _ := f.GetCellStyle(sheet, ref)
+				fmt.Fprintf(&b, "%s!%s\t%d\t%d\t%s\n", sheet, ref, typ, style, v)
+			}
+		}
+	}
+	return []byte(b.String())
 }
 
 func golden(t *testing.T, name string, got []byte) {
