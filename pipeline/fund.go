@@ -200,9 +200,14 @@ func (fu *fundUsage) keys() []fundKey {
 
 // latestYear is the latest year with a counted action, or 0.
 func (fu *fundUsage) latestYear() int {
+	return latestYear(fu.sums, func(k fundKey) int { return k.Year })
+}
+
+// latestYear is the latest year among the keys of m, or 0.
+func latestYear[K comparable, V any](m map[K]V, year func(K) int) int {
 	latest := 0
-	for k := range fu.sums {
-		latest = max(latest, k.Year)
+	for k := range m {
+		latest = max(latest, year(k))
 	}
 	return latest
 }

@@ -52,11 +52,7 @@ func (kf *keyFigures) keys() []areaYear {
 
 // latestYear is the latest year with key figures, or 0.
 func (kf *keyFigures) latestYear() int {
-	latest := 0
-	for k := range kf.rows {
-		latest = max(latest, k.Year)
-	}
-	return latest
+	return latestYear(kf.rows, func(k areaYear) int { return k.Year })
 }
 
 // features returns the rows of the key figures dataset.
