@@ -19,10 +19,21 @@ import (
 // and .xlsm as workbooks. Old and foreign formats get a message that says
 // what to do.
 type Tables struct {
-	// Sheets names the worksheet to read, by input name; default the first.
-	Sheets map[string]string
-	// Comma is the CSV delimiter; 0 sniffs it.
-	Comma rune
+	// Options says how to read each input, by input name.
+	Options map[string]Options
+}
+
+// Options says how to read one table. Empty fields mean: detect it.
+type Options struct {
+	// Sheet is the worksheet of a workbook.
+	Sheet string `toml:"sheet"`
+	// Encoding of a CSV file: utf-8, windows-1252 or iso-8859-1.
+	Encoding string `toml:"encoding"`
+	// Delimiter of a CSV file: ";", "," or "\t".
+	Delimiter string `toml:"delimiter"`
+	// Numbers is the number convention of the file's text cells: "de"
+	// (1.250,50) or "en" (1,250.50).
+	Numbers string `toml:"numbers"`
 }
 
 var _ pipeline.TableOpener = Tables{}
@@ -32,9 +43,13 @@ func (t Tables) OpenTable(name string, r io.Reader) (pipeline.RowReader, error) 
 	ext := strings.ToLower(path.Ext(name))
 	switch ext {
 	case ".csv", ".txt", ".tsv":
-		return csv.NewReader(name, r, csv.Options{Comma: t.Comma})
+		var comma rune
+		if d := t.Options[name].Delimiter; d != "" {
+			comma = []rune(d)[0]
+		}
+		return csv.NewReader(name, r, csv.Options{Comma: comma})
 	case ".xlsx", ".xlsm":
-		return xlsx.NewReader(name, r, xlsx.Options{Sheet: t.Sheets[name]})
+		return xlsx.NewReader(name, r, xlsx.Options{Sheet: t.Options[name].Sheet})
 	case ".xls", ".ods", ".numbers":
 		return nil, unsupported(name, "Das Format %s wird nicht gelesen. Bitte in Excel oder LibreOffice öffnen und als .xlsx (Excel-Arbeitsmappe) speichern", ext)
 	}

@@ -14,6 +14,7 @@ import (
 	"aktionsplan/examples"
 	"aktionsplan/pipeline"
 	"aktionsplan/schemas"
+	"aktionsplan/sources"
 )
 
 // errConfig is wrapped by every error about the configuration or the command
@@ -33,15 +34,18 @@ type Config struct {
 	Schedule string `toml:"schedule"`
 	Timezone string `toml:"timezone"`
 	Inputs   struct {
-		Register       string `toml:"register"`
-		Areas          string `toml:"areas"`
-		FundUsage      string `toml:"fund_usage"`
-		FundUsageSheet string `toml:"fund_usage_sheet"`
-		KeyFigures     string `toml:"key_figures"`
-		KeyFigureSheet string `toml:"key_figures_sheet"`
+		Register   string `toml:"register"`
+		Areas      string `toml:"areas"`
+		FundUsage  string `toml:"fund_usage"`
+		KeyFigures string `toml:"key_figures"`
 	} `toml:"inputs"`
+	// Read says how to read each tabular input, by role (register,
+	// fund_usage, key_figures); it applies to a file given by flag too.
+	Read  map[string]sources.Options `toml:"read"`
 	Areas struct {
 		IDProperty string `toml:"id_property"`
+		// CRS of the boundary file when it names none, e.g. "EPSG:25832".
+		CRS string `toml:"crs"`
 	} `toml:"areas"`
 	Schemas struct {
 		Register   string `toml:"register"`
@@ -100,6 +104,19 @@ func (c *Config) check() error {
 	for _, b := range []*float64{c.Budget.FundPerArea, c.Budget.ProjectBudget} {
 		if b != nil && *b < 0 {
 			return fmt.Errorf("%w: %s: budget figures must not be negative", errConfig, c.name)
+		}
+	}
+	for role, o := range c.Read {
+		switch role {
+		case "register", "fund_usage", "key_figures":
+		default:
+			return fmt.Errorf("%w: %s: [read.%s]: unknown input (register, fund_usage or key_figures)", errConfig, c.name, role)
+		}
+		if o.Delimiter != "" && o.Delimiter != ";" && o.Delimiter != "," && o.Delimiter != "\t" {
+			return fmt.Errorf("%w: %s: [read.%s] delimiter %q: use \";\", \",\" or \"\\t\"", errConfig, c.name, role, o.Delimiter)
+		}
+		if o.Numbers != "" && o.Numbers != "de" && o.Numbers != "en" {
+			return fmt.Errorf("%w: %s: [read.%s] numbers %q: use \"de\" (1.250,50) or \"en\" (1,250.50)", errConfig, c.name, role, o.Numbers)
 		}
 	}
 	return nil

@@ -172,14 +172,11 @@ func (a *app) job(in inputFlags) (*Config, *pipeline.Job, error) {
 			return nil, nil, err
 		}
 	}
-	sheets := map[string]string{}
-	if in.fundUsage == "" && cfg.Inputs.FundUsageSheet != "" {
-		sheets[j.FundUsage.Name] = cfg.Inputs.FundUsageSheet
+	opts := map[string]sources.Options{}
+	for role, in := range map[string]pipeline.Input{"register": j.Register, "fund_usage": j.FundUsage, "key_figures": j.KeyFigures} {
+		opts[in.Name] = cfg.Read[role]
 	}
-	if in.keyFigures == "" && cfg.Inputs.KeyFigureSheet != "" {
-		sheets[j.KeyFigures.Name] = cfg.Inputs.KeyFigureSheet
-	}
-	j.Tables = sources.Tables{Sheets: sheets}
+	j.Tables = sources.Tables{Options: opts}
 	for _, x := range []struct {
 		dst              *pipeline.Schema
 		configured, name string
