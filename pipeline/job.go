@@ -197,7 +197,7 @@ func (j *Job) readTable(ctx context.Context, role string, in Input, s Schema, re
 
 func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, refs map[string]KeyResolver, rep *Report, fn func(Row, Caster, Record, bool)) (int, error) {
 	var bad *BadInput
-	rr, err := j.Tables.OpenTable(name, r)
+	rr, err := j.Tables.OpenTable(name, r, s.Fields())
 	if errors.As(err, &bad) {
 		rep.Add(bad.Issue)
 		return 0, nil

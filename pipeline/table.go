@@ -33,9 +33,11 @@ type RowReader interface {
 }
 
 // TableOpener turns an opened input into a RowReader, choosing the format.
-// It returns a *BadInput for content that is not a readable table.
+// The fields of the table's schema let a reader find the header row and the
+// sheet that holds the table. It returns a *BadInput for content that is not
+// a readable table.
 type TableOpener interface {
-	OpenTable(name string, r io.Reader) (RowReader, error)
+	OpenTable(name string, r io.Reader, fields []Field) (RowReader, error)
 }
 
 // BadInput is an error that carries the issue that stopped reading an input:

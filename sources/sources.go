@@ -39,7 +39,7 @@ type Options struct {
 var _ pipeline.TableOpener = Tables{}
 
 // OpenTable returns a reader for the table in r, the input named name.
-func (t Tables) OpenTable(name string, r io.Reader) (pipeline.RowReader, error) {
+func (t Tables) OpenTable(name string, r io.Reader, fields []pipeline.Field) (pipeline.RowReader, error) {
 	ext := strings.ToLower(path.Ext(name))
 	switch ext {
 	case ".csv", ".txt", ".tsv":

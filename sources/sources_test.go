@@ -21,7 +21,7 @@ func TestOpenTableByExtension(t *testing.T) {
 		{"grenzen.shp", "Unbekanntes Dateiformat"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Tables{}.OpenTable(tc.name, strings.NewReader("A;B\n1;2\n"))
+			r, err := Tables{}.OpenTable(tc.name, strings.NewReader("A;B\n1;2\n"), nil)
 			if tc.wantErr == "" {
 				if err != nil || r == nil {
 					t.Fatalf("OpenTable: %v", err)
