@@ -244,6 +244,11 @@ func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, 
 		n++
 		fn(row, caster, rec, ok)
 	}
+	if nt, ok := rr.(Noter); ok {
+		for _, is := range nt.Notes() {
+			rep.Add(is)
+		}
+	}
 	if n == 0 {
 		rep.Errorf(CodeBlankTable, rr.Origin().At(header.Line+1, 0, ""), "", "mindestens eine Datenzeile", "Die Tabelle hat keine Datenzeilen")
 	}

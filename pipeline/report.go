@@ -13,6 +13,9 @@ const (
 	Error Severity = "error"
 	// Warning is reported and published anyway.
 	Warning Severity = "warning"
+	// Info tells how an input was read: the sheet chosen, the row the header
+	// was found in.
+	Info Severity = "info"
 )
 
 // Stable issue codes. Machines and tests match these; people read the message.
@@ -33,6 +36,7 @@ const (
 	CodeBudgetExceeded  = "budget-exceeded"  // approved sums above a fund or budget (warning)
 	CodeUnmatchedKey    = "unmatched-key"    // a key without a partner in another input
 	CodeGeometry        = "geometry-error"   // a boundary geometry that cannot be used
+	CodeRead            = "read-note"        // how an input was read (info)
 )
 
 // Issue is one problem found in an input, at a position.
@@ -51,8 +55,11 @@ type Issue struct {
 // String renders the issue on one line: position, message, value, expectation.
 func (i Issue) String() string {
 	label := "Fehler"
-	if i.Severity == Warning {
+	switch i.Severity {
+	case Warning:
 		label = "Warnung"
+	case Info:
+		label = "Hinweis"
 	}
 	s := fmt.Sprintf("%s: %s: %s", label, i.Pos, i.Message)
 	if i.Value != "" {
@@ -86,6 +93,11 @@ func (r *Report) Errorf(code string, pos Pos, value, expected, format string, ar
 // Warnf adds a warning at pos.
 func (r *Report) Warnf(code string, pos Pos, value, expected, format string, args ...any) {
 	r.Add(Issue{Code: code, Severity: Warning, Pos: pos, Value: value, Expected: expected, Message: fmt.Sprintf(format, args...)})
+}
+
+// Infof adds a note at pos about how an input was read.
+func (r *Report) Infof(code string, pos Pos, format string, args ...any) {
+	r.Add(Issue{Code: code, Severity: Info, Pos: pos, Message: fmt.Sprintf(format, args...)})
 }
 
 // Count returns the number of issues of a severity.

@@ -32,6 +32,13 @@ type RowReader interface {
 	Read() (Row, error)
 }
 
+// Noter is implemented by readers that have something to tell about how they
+// read a table, such as the sheet they chose or lines they skipped. Notes is
+// called once the table has been read; its issues join the report.
+type Noter interface {
+	Notes() []Issue
+}
+
 // TableOpener turns an opened input into a RowReader, choosing the format.
 // The fields of the table's schema let a reader find the header row and the
 // sheet that holds the table. It returns a *BadInput for content that is not

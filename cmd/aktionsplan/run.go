@@ -157,7 +157,7 @@ func (a *app) job(in inputFlags) (*Config, *pipeline.Job, error) {
 			xlsx.Format{},
 			geojson.Format{},
 		},
-		Boundaries: geojsonsrc.Reader{IDProperty: cfg.Areas.IDProperty},
+		Boundaries: geojsonsrc.Reader{IDProperty: cfg.Areas.IDProperty, CRS: cfg.Areas.CRS},
 	}
 	for _, x := range []struct {
 		dst               *pipeline.Input

@@ -50,7 +50,7 @@ func sorted(issues []pipeline.Issue) []pipeline.Issue {
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Severity != b.Severity {
-			return a.Severity == pipeline.Error
+			return rank[a.Severity] < rank[b.Severity]
 		}
 		if a.Pos.File != b.Pos.File {
 			return a.Pos.File < b.Pos.File
@@ -62,6 +62,9 @@ func sorted(issues []pipeline.Issue) []pipeline.Issue {
 	})
 	return out
 }
+
+// rank orders severities: errors, warnings, then notes.
+var rank = map[pipeline.Severity]int{pipeline.Error: 0, pipeline.Warning: 1, pipeline.Info: 2}
 
 // WriteJSON writes the document as indented JSON.
 func WriteJSON(w io.Writer, d Document) error {

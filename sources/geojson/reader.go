@@ -30,6 +30,9 @@ type Reader struct {
 	// is empty, the key is the property "code", else the feature's id, else
 	// the property "name", "Name" or "NAME".
 	IDProperty string
+	// CRS names the coordinate system of a file without a crs member, such
+	// as "EPSG:25832"; empty means WGS84.
+	CRS string
 }
 
 var _ pipeline.BoundaryReader = Reader{}
