@@ -32,7 +32,8 @@ func (j *Job) readBoundaries(reg *Register, res *Result) (map[string]Boundary, e
 		return nil, err
 	}
 	bs, err := j.Boundaries.ReadBoundaries(hi.name, hi, res.Report)
-	if bad := (*BadInput)(nil); errors.As(err, &bad) {
+	bad := (*BadInput)(nil)
+	if errors.As(err, &bad) {
 		res.Report.Add(bad.Issue)
 		err = nil
 	}
@@ -42,6 +43,11 @@ func (j *Job) readBoundaries(reg *Register, res *Result) (map[string]Boundary, e
 	}
 	if err := hi.finish(res, len(bs)); err != nil {
 		return nil, err
+	}
+	if bad != nil {
+		// Unreadable: no boundaries to match, and no follow-on errors for
+		// every area "without" one.
+		return nil, nil
 	}
 	out := map[string]Boundary{}
 	for _, b := range bs {
@@ -121,8 +127,11 @@ func toMultiPolygon(g orb.Geometry) orb.MultiPolygon {
 }
 
 // join builds the rows of the areas dataset: every area with a boundary, its
-// key figures of the latest year and its Aktionsraumfonds of the latest year.
-// Keys without a partner are reported by name.
+// latest key figures (areas report in different years) and its
+// Aktionsraumfonds of the latest year of the fund usage (an area without an
+// action that year shows nothing spent, not an older year). Keys without a
+// partner are reported by name. A nil bounds means the boundary file could
+// not be read; its error is reported already.
 func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu *fundUsage, rep *Report) []Feature {
 	kfYear, fundYear := kf.latestYear(), fu.latestYear()
 	year := max(kfYear, fundYear)
@@ -131,7 +140,7 @@ func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu
 	}
 	areasPos := Pos{File: j.Areas.Name}
 	for _, a := range reg.Areas() {
-		if _, ok := bounds[a.Code]; !ok && a.ValidIn(year) {
+		if _, ok := bounds[a.Code]; !ok && a.ValidIn(year) && bounds != nil {
 			rep.Errorf(CodeUnmatchedKey, areasPos, a.Code, "eine Grenze für jeden Aktionsraum des Registers",
 				"Für den Aktionsraum %s (%s) fehlt die Grenze", a.Code, a.Name)
 		}
@@ -146,16 +155,21 @@ func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu
 			rep.Warnf(CodeUnmatchedKey, b.Pos, b.Key, fmt.Sprintf("ein Aktionsraum, der %d zum Programm gehört", year),
 				"Der Aktionsraum %s (%s) gehört %d nicht zum Programm; seine Grenze wird trotzdem veröffentlicht", a.Code, a.Name, year)
 		}
-		if _, ok := kf.rows[areaYear{a.Code, kfYear}]; !ok && kfYear != 0 {
+		areaYear := kf.latestFor(a.Code)
+		switch {
+		case areaYear == 0 && kfYear != 0:
+			rep.Warnf(CodeUnmatchedKey, Pos{File: j.KeyFigures.Name}, a.Code, fmt.Sprintf("Kennzahlen bis %d", kfYear),
+				"Für den Aktionsraum %s (%s) gibt es keine Kennzahlen", a.Code, a.Name)
+		case areaYear < kfYear:
 			rep.Warnf(CodeUnmatchedKey, Pos{File: j.KeyFigures.Name}, a.Code, fmt.Sprintf("Kennzahlen für %d", kfYear),
-				"Für den Aktionsraum %s (%s) fehlen die Kennzahlen des Jahres %d", a.Code, a.Name, kfYear)
+				"Für den Aktionsraum %s (%s) fehlen die Kennzahlen des Jahres %d; veröffentlicht werden die von %d", a.Code, a.Name, kfYear, areaYear)
 		}
 		if _, ok := fu.sums[fundKey{a.Code, fundYear, FundArea}]; !ok && fundYear != 0 {
 			rep.Warnf(CodeUnmatchedKey, Pos{File: j.FundUsage.Name}, a.Code, fmt.Sprintf("Maßnahmen aus dem Aktionsraumfonds %d", fundYear),
 				"Für den Aktionsraum %s (%s) gibt es %d keine Maßnahme aus dem Aktionsraumfonds", a.Code, a.Name, fundYear)
 		}
-		vals := []any{a.Code, a.Name, a.Betreuung, math.Round(AreaKM2(b.Geometry)*1000) / 1000, yearOrNil(kfYear)}
-		vals = append(vals, kf.figures(a.Code, kfYear)...)
+		vals := []any{a.Code, a.Name, a.Betreuung, math.Round(AreaKM2(b.Geometry)*1000) / 1000, yearOrNil(areaYear)}
+		vals = append(vals, kf.figures(a.Code, areaYear)...)
 		vals = append(vals, yearOrNil(fundYear))
 		vals = append(vals, fu.summary(fundKey{a.Code, fundYear, FundArea})...)
 		out = append(out, Feature{ID: a.Code, Values: vals, Geometry: b.Geometry})

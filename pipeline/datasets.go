@@ -28,7 +28,7 @@ func sumColumns(prefix, titlePrefix string) []Column {
 		{Name: prefix + "rest_eur", Title: titlePrefix + "Rest (EUR)", Type: "number", Unit: "EUR",
 			Description: "Budget minus bewilligt; negativ, wenn das Budget überschritten ist."},
 		{Name: prefix + "ueberschritten", Title: titlePrefix + "Überschritten", Type: "boolean",
-			Description: "true, wenn mehr bewilligt ist als das Budget."},
+			Description: "Aktionsraumfonds: true, wenn im Aktionsraum und Jahr mehr bewilligt ist als der Fonds. Projektbudget: true, wenn im Jahr über alle Aktionsräume und beide Fonds mehr bewilligt ist als das Projektbudget."},
 	}
 }
 

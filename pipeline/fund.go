@@ -222,7 +222,9 @@ func (fu *fundUsage) summary(k fundKey) []any {
 		s = &fundSum{}
 	}
 	var budget, rest any
-	over := false
+	// The project budget is not split by area: its rows carry whether the
+	// year's approved sums of all areas and funds exceed it.
+	_, over := fu.overYear[k.Year]
 	if k.Fund == FundArea {
 		budget = fu.fundArea
 		rest = euros(cents(fu.fundArea) - s.Approved)

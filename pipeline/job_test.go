@@ -192,16 +192,47 @@ func TestJobPublishes(t *testing.T) {
 	}
 	areas := strings.ReplaceAll(pub.files["aktionsraeume.csv"].String(), "\r\n", "\n")
 	lines := strings.Split(areas, "\n")
-	// BOR: key figures of 2024, fund of 2024; HOE: no key figures for 2024, no
-	// Aktionsraumfonds in 2024 (its only action is from the Projektbudget).
+	// BOR: key figures of 2024, fund of 2024; HOE: its latest key figures are
+	// of 2023, and it has no Aktionsraumfonds action in 2024 (its only action
+	// is from the Projektbudget), so nothing spent.
 	if !strings.HasPrefix(lines[1], "BOR,Borsigplatz,Stadterneuerung,0.772,2024,12400,20.7,,,,,,2024,3000,1000.5,1,5000,2000,false") {
 		t.Errorf("BOR row %q", lines[1])
 	}
-	if !strings.HasPrefix(lines[2], "HOE,Hörde,Stadterneuerung,") || !strings.HasSuffix(lines[2], ",2024,,,,,,,,2024,0,0,0,5000,5000,false") {
+	if lines[2] != "HOE,Hörde,Stadterneuerung,0.773,2023,20100,18,,,,,,2024,0,0,0,5000,5000,false" {
 		t.Errorf("HOE row %q", lines[2])
 	}
 	if len(pub.files) != 5 || !pub.committed || pub.aborted {
 		t.Fatalf("files %d committed %v aborted %v", len(pub.files), pub.committed, pub.aborted)
+	}
+}
+
+func TestJobFlagsExceededProjectBudget(t *testing.T) {
+	j := job("1;BOR;2024;Aktionsraumfonds;T;V;;;;100;;bewilligt\n2;HOE;2024;Projektbudget;T;V;;;;10.000;;bewilligt\n")
+	j.Rules.ProjectBudget = 9000
+	pub := &memPublisher{}
+	res, err := j.Run(context.Background(), pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := strings.ReplaceAll(pub.files["mittelverwendung_summen.csv"].String(), "\r\n", "\n")
+	if !strings.Contains(sums, "HOE,Hörde,2024,Projektbudget,10000,0,1,,,true\n") || !strings.Contains(sums, "BOR,Borsigplatz,2024,Aktionsraumfonds,100,0,1,5000,4900,false\n") {
+		t.Fatalf("sums:\n%s", sums)
+	}
+	var warned bool
+	for _, i := range res.Report.Issues {
+		warned = warned || (i.Code == pipeline.CodeBudgetExceeded && i.Pos.Row == 3)
+	}
+	if !warned {
+		t.Fatalf("no budget warning at row 3: %v", res.Report.Issues)
+	}
+}
+
+func TestJobUnreadableBoundariesGiveOneError(t *testing.T) {
+	j := job("1;BOR;2024;Aktionsraumfonds;T;V;;;;100;;bewilligt\n")
+	j.Areas = text("grenzen.geojson", "kein JSON")
+	res, _ := j.Validate(context.Background())
+	if n := res.Report.Count(pipeline.Error); n != 1 {
+		t.Fatalf("%d errors, want the one about the file: %v", n, res.Report.Issues)
 	}
 }
 

@@ -55,6 +55,17 @@ func (kf *keyFigures) latestYear() int {
 	return latestYear(kf.rows, func(k areaYear) int { return k.Year })
 }
 
+// latestFor is the latest year with key figures of the area, or 0.
+func (kf *keyFigures) latestFor(code string) int {
+	latest := 0
+	for k := range kf.rows {
+		if k.Code == code {
+			latest = max(latest, k.Year)
+		}
+	}
+	return latest
+}
+
 // features returns the rows of the key figures dataset.
 func (kf *keyFigures) features(reg *Register) []Feature {
 	keys := kf.keys()
