@@ -44,3 +44,15 @@ func (j *Job) readRegister(res *Result) (*Register, error) {
 	}
 	return reg, err
 }
+
+// LoadRegister reads the area register on its own, as Run does: the input
+// through the table opener and the register schema. Commands that need the
+// areas without a run, such as writing an input template, use it. The
+// report holds every problem found; the register is nil when it has errors.
+// The error is one of the environment, such as a missing file (ErrInput).
+func LoadRegister(in Input, s Schema, t TableOpener) (*Register, *Report, error) {
+	j := &Job{Register: in, RegisterSchema: s, Tables: t}
+	res := &Result{Report: &Report{}}
+	reg, err := j.readRegister(res)
+	return reg, res.Report, err
+}

@@ -65,6 +65,30 @@ type Field struct {
 	Description string
 	// Public is false for personal data, which is never published.
 	Public bool
+	// Format is the Table Schema format of the field, e.g. "%d.%m.%Y" for a
+	// date as staff write it in a text cell; empty for the default.
+	Format string
+
+	// The constraints of the field, as the schema declares them. The schema
+	// checks them when it casts a row; they are here so that input templates
+	// and published metadata can state them.
+
+	// Required fields must not be empty.
+	Required bool
+	// Unique fields hold every value at most once.
+	Unique bool
+	// Enum lists the allowed values; empty means any.
+	Enum []string
+	// Minimum and Maximum bound numbers and integers; nil means unbounded.
+	Minimum, Maximum *float64
+	// Pattern is a regular expression (RE2) that the whole text must match.
+	Pattern string
+	// TrueValues and FalseValues are the texts read as true and false in a
+	// boolean field, the preferred spelling first.
+	TrueValues, FalseValues []string
+	// Reference names the resource that a foreign key of this field points
+	// at, e.g. "aktionsraeume" for the area register; empty for none.
+	Reference string
 }
 
 // Record holds the typed values of a row in the order of the schema's fields:

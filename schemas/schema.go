@@ -139,7 +139,10 @@ func Parse(file string, data []byte) (*Schema, error) {
 		}
 		seen[f.Name] = true
 		s.fields = append(s.fields, pipeline.Field{Name: f.Name, Title: f.Title, Type: f.Type, Unit: f.Unit,
-			Description: f.Description, Public: f.Public == nil || *f.Public})
+			Description: f.Description, Public: f.Public == nil || *f.Public, Format: f.Format,
+			Required: f.Constraints.Required, Unique: f.Constraints.Unique, Enum: f.Constraints.Enum,
+			Minimum: f.Constraints.Minimum, Maximum: f.Constraints.Maximum, Pattern: f.Constraints.Pattern,
+			TrueValues: f.TrueValues, FalseValues: f.FalseValues})
 	}
 	for _, k := range s.PrimaryKey {
 		if !seen[k] {
@@ -150,6 +153,7 @@ func Parse(file string, data []byte) (*Schema, error) {
 		if len(fk.Fields) != 1 || !seen[fk.Fields[0]] || fk.Reference.Resource == "" {
 			return nil, fmt.Errorf("%w: %s: foreignKey %v must name one field of this schema and a resource", ErrSchema, file, fk.Fields)
 		}
+		s.fields[pipeline.Index(s.fields, fk.Fields[0])].Reference = fk.Reference.Resource
 	}
 	return &s, nil
 }

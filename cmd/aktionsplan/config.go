@@ -12,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"aktionsplan/examples"
+	"aktionsplan/outputs/report"
 	"aktionsplan/pipeline"
 	"aktionsplan/schemas"
 	"aktionsplan/sources"
@@ -182,5 +183,8 @@ func (c *Config) rules() pipeline.Rules {
 	}
 	return r
 }
+
+// page returns what the HTML report shows around the issues.
+func (c *Config) page() report.Page { return report.Page{Title: c.Title, Note: c.Note} }
 
 func (c *Config) csvBOM() bool { return c.Output.CSVBOM == nil || *c.Output.CSVBOM }

@@ -4,7 +4,8 @@
 // XLSX datasets as one atomic release.
 //
 //	aktionsplan run [--config FILE] [--areas FILE] [--fund-usage FILE] [--key-figures FILE] --out DIR
-//	aktionsplan validate [--config FILE] [...] [--format text|json]
+//	aktionsplan validate [--config FILE] [...] [--format text|json|html]
+//	aktionsplan template fund-usage|key-figures --out FILE.xlsx [--config FILE]
 //
 // Exit codes: 0 success, 1 inputs invalid (nothing new published), 2 usage or
 // configuration error, 3 any other failure.
@@ -46,8 +47,13 @@ type app struct {
 const usage = `aktionsplan – Open Data des Aktionsplans Soziale Stadt Dortmund
 
 Usage:
-  aktionsplan run      [--config FILE] [input flags] --out DIR   validate, join and publish a release
-  aktionsplan validate [--config FILE] [input flags] [--format text|json]   check the inputs only
+  aktionsplan run      [--config FILE] [input flags] --out DIR
+        validate, join and publish a release; a failed run writes its report
+        for people as OUT/reports/<run-id>.html
+  aktionsplan validate [--config FILE] [input flags] [--format text|json|html]
+        check the inputs only; html prints a page for the people who keep them
+  aktionsplan template fund-usage|key-figures --out FILE.xlsx [--config FILE]
+        write an input template: headers, dropdowns, formats, checks, instructions
 
 Without --config the embedded Dortmund example (sample data) is used.
 Run "aktionsplan COMMAND --help" for the flags of a command.
@@ -66,6 +72,8 @@ func (a *app) main(ctx context.Context, args []string) int {
 		return a.run(ctx, args[1:])
 	case "validate":
 		return a.validate(ctx, args[1:])
+	case "template":
+		return a.template(args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(a.stdout, usage)
 		return exitOK

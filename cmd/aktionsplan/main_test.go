@@ -246,6 +246,22 @@ func TestRunInvalidKeepsCurrent(t *testing.T) {
 	if doc.Valid || doc.Errors != 1 || doc.Issues[0].Code != "type-error" || doc.Issues[0].Pos.Row != 5 || doc.Issues[0].Pos.Column != 4 {
 		t.Fatalf("report %+v", doc)
 	}
+	// The failed run leaves a page for the clerk; the good one did not need one.
+	page, err := os.ReadFile(filepath.Join(out, "reports", "20261125T053000Z.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Nichts veröffentlicht", "1 Fehler</strong> in kennzahlen.csv", "Zeile 5, Spalte 4", "So beheben Sie es:", "Beispieldaten"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("HTML report lacks %q", want)
+		}
+	}
+	if !strings.Contains(stdout, filepath.Join(out, "reports", "20261125T053000Z.html")) {
+		t.Errorf("output does not name the HTML report:\n%s", stdout)
+	}
+	if _, err := os.Stat(filepath.Join(out, "reports", "20261125T043000Z.html")); err == nil {
+		t.Error("the published run wrote an HTML report")
+	}
 }
 
 func TestRunTwiceInOneSecondKeepsBothReports(t *testing.T) {
@@ -275,8 +291,28 @@ func TestValidate(t *testing.T) {
 		t.Fatalf("not JSON: %v\n%s", err, stdout)
 	}
 	// The example exceeds the Aktionsraumfonds of Nordmarkt in 2023.
-	if !doc.Valid || doc.Warnings == 0 || doc.Issues[0].Code != "budget-exceeded" {
+	if !doc.Valid || doc.Warnings == 0 || doc.Issues[0].Code != "budget-exceeded" || doc.SchemaVersion != report.SchemaVersion {
 		t.Fatalf("report %+v", doc)
+	}
+	var fields map[string]any
+	json.Unmarshal([]byte(stdout), &fields)
+	for _, key := range []string{"schema_version", "run_id", "valid", "errors", "warnings", "notes", "inputs", "counts", "issues"} {
+		if _, ok := fields[key]; !ok {
+			t.Errorf("JSON report lacks %q", key)
+		}
+	}
+}
+
+func TestValidateHTML(t *testing.T) {
+	code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "validate", "--format", "html")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"<!DOCTYPE html>", "Prüfung bestanden", "Aktionsplan Soziale Stadt Dortmund", "Beispieldaten, keine amtlichen Zahlen",
+		"Fonds oder Budget überschritten", "J18"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("page lacks %q", want)
+		}
 	}
 }
 

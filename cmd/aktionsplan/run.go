@@ -61,7 +61,12 @@ func newFlagSet(name, synopsis string) *flag.FlagSet {
 }
 
 func (a *app) run(ctx context.Context, args []string) int {
-	fs := newFlagSet("run", "run [--config FILE] [--areas FILE] [--fund-usage FILE] [--key-figures FILE] --out DIR")
+	fs := newFlagSet("run", `run [--config FILE] [--register FILE] [--areas FILE] [--fund-usage FILE] [--key-figures FILE] --out DIR
+
+Validates every input and, if none has an error, publishes a release under
+DIR/releases/<run-id> and points DIR/current at it. The report is written to
+DIR/reports/<run-id>.txt and .json; when nothing was published also to
+DIR/reports/<run-id>.html, a page for the people who keep the files.`)
 	var in inputFlags
 	in.define(fs)
 	out := fs.String("out", "", "output `DIR`: releases/, current and reports/ are written there (default: the config's out)")
@@ -89,14 +94,14 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.fail(err)
 	}
 	doc := report.NewDocument(job.RunID, res)
-	reportPath, werr := writeReports(*out, job.RunID, doc)
+	paths, werr := writeReports(*out, job.RunID, doc, cfg.page())
 	if werr != nil {
 		return a.fail(werr)
 	}
 	a.summary(cfg, job, res)
 	if !res.Published {
 		report.WriteText(a.stdout, doc, 50)
-		fmt.Fprintf(a.stdout, "Bericht: %s\n", reportPath)
+		fmt.Fprintf(a.stdout, "Bericht: %s\n", strings.Join(paths, ", "))
 		return exitInvalid
 	}
 	warnings := doc.Issues
@@ -109,15 +114,22 @@ func (a *app) run(ctx context.Context, args []string) int {
 }
 
 func (a *app) validate(ctx context.Context, args []string) int {
-	fs := newFlagSet("validate", "validate [--config FILE] [--areas FILE] [--fund-usage FILE] [--key-figures FILE] [--format text|json]")
+	fs := newFlagSet("validate", `validate [--config FILE] [--register FILE] [--areas FILE] [--fund-usage FILE] [--key-figures FILE] [--format text|json|html]
+
+Checks every input and publishes nothing. The report goes to standard output:
+text for the terminal; json for machines (stable codes and positions,
+"schema_version": 1); html, a page in German for the people who keep the
+files, with every problem, its cell and how to fix it.
+Exit code 0 when the inputs are valid (warnings may have been printed), 1
+when they have errors.`)
 	var in inputFlags
 	in.define(fs)
-	format := fs.String("format", "text", "report `format`: text or json")
+	format := fs.String("format", "text", "report `format`: text (for the terminal), json (for machines) or html (a page for the people who keep the files)")
 	if code, stop := a.parse(fs, args); stop {
 		return code
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(a.stderr, "aktionsplan validate: --format must be text or json, not %q\n", *format)
+	if *format != "text" && *format != "json" && *format != "html" {
+		fmt.Fprintf(a.stderr, "aktionsplan validate: --format must be text, json or html, not %q\n", *format)
 		return exitUsage
 	}
 	cfg, job, err := a.job(in)
@@ -129,11 +141,17 @@ func (a *app) validate(ctx context.Context, args []string) int {
 		return a.fail(err)
 	}
 	doc := report.NewDocument(job.RunID, res)
-	if *format == "json" {
-		report.WriteJSON(a.stdout, doc)
-	} else {
+	switch *format {
+	case "json":
+		err = report.WriteJSON(a.stdout, doc)
+	case "html":
+		err = report.WriteHTML(a.stdout, doc, cfg.page())
+	default:
 		a.summary(cfg, job, res)
-		report.WriteText(a.stdout, doc, 0)
+		err = report.WriteText(a.stdout, doc, 0)
+	}
+	if err != nil {
+		return a.fail(err)
 	}
 	if !doc.Valid {
 		return exitInvalid
@@ -230,30 +248,40 @@ func uniqueRunID(out, id string) string {
 	}
 }
 
-// writeReports writes the report of a run as text and JSON under OUT/reports
-// and returns the path of the text report.
-func writeReports(out, runID string, doc report.Document) (string, error) {
+// writeReports writes the report of a run as text and JSON under
+// OUT/reports, and as an HTML page for the clerk when the run published
+// nothing. It returns the paths of the reports for people.
+func writeReports(out, runID string, doc report.Document, page report.Page) ([]string, error) {
 	dir := filepath.Join(out, "reports")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
+		return nil, err
 	}
 	base := filepath.Join(dir, runID)
-	for _, w := range []struct {
+	type format struct {
 		ext   string
 		write func(*os.File) error
-	}{
+	}
+	formats := []format{
 		{".json", func(f *os.File) error { return report.WriteJSON(f, doc) }},
 		{".txt", func(f *os.File) error { return report.WriteText(f, doc, 0) }},
-	} {
+	}
+	if !doc.Valid {
+		formats = append(formats, format{".html", func(f *os.File) error { return report.WriteHTML(f, doc, page) }})
+	}
+	var paths []string
+	for _, w := range formats {
 		f, err := os.Create(base + w.ext)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if err := errors.Join(w.write(f), f.Close()); err != nil {
-			return "", err
+			return nil, err
+		}
+		if w.ext != ".json" {
+			paths = append(paths, base+w.ext)
 		}
 	}
-	return base + ".txt", nil
+	return paths, nil
 }
 
 // fail prints an error of the environment or configuration and returns its

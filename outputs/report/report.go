@@ -1,7 +1,10 @@
-// Package report renders the validation report of a run for people (German
-// text, errors before warnings, grouped by file) and for machines (JSON with
-// stable codes and positions). It is written beside the releases under
-// OUT/reports and printed by the command.
+// Package report renders the validation report of a run for people and for
+// machines: German text for the terminal (errors before warnings, grouped by
+// file), a self-contained HTML page for the clerk who keeps the spreadsheet
+// (a verdict, every problem with its cell and a hint how to fix it, capped per
+// kind of problem), and JSON with stable codes and positions. It is the last
+// step of a run: the command writes it beside the releases under OUT/reports
+// and prints it.
 package report
 
 import (
@@ -13,23 +16,49 @@ import (
 	"aktionsplan/pipeline"
 )
 
-// Document is the JSON form of a report.
+// SchemaVersion is the version of the JSON structure of a Document. It grows
+// only when a field is removed or changes its meaning; fields may be added
+// without a new version, so readers should ignore fields they do not know.
+const SchemaVersion = 1
+
+// Document is a run's report, and its stable JSON form:
+//
+//	schema_version  1 (SchemaVersion)
+//	run_id          the run, e.g. "20261125T043000Z"; also the release's name
+//	valid           true when no issue is an error
+//	errors          number of issues with severity "error"
+//	warnings        number of issues with severity "warning"
+//	notes           number of issues with severity "info"
+//	inputs          every input read: role, name, sha256, rows
+//	counts          issues per file and code: file, code, count
+//	issues          every issue: code, severity, position, value, expected, message
+//	release         the release published, only when one was
+//	files           the files of that release: name, bytes, sha256, rows
+//
+// An issue's position holds file and, where known, sheet, row, column (both
+// 1-based), field (the column's header), cell (the spreadsheet reference such
+// as "J18") and feature (1-based, in a GeoJSON file). Codes are the constants
+// of package pipeline (type-error, foreign-key, ...); severity is error,
+// warning or info. Values of non-public fields are never included.
 type Document struct {
-	RunID    string                  `json:"run_id"`
-	Valid    bool                    `json:"valid"`
-	Errors   int                     `json:"errors"`
-	Warnings int                     `json:"warnings"`
-	Inputs   []pipeline.InputFile    `json:"inputs"`
-	Counts   []pipeline.CodeCount    `json:"counts"`
-	Issues   []pipeline.Issue        `json:"issues"`
-	Release  string                  `json:"release,omitempty"`
-	Files    []pipeline.ManifestFile `json:"files,omitempty"`
+	SchemaVersion int                     `json:"schema_version"`
+	RunID         string                  `json:"run_id"`
+	Valid         bool                    `json:"valid"`
+	Errors        int                     `json:"errors"`
+	Warnings      int                     `json:"warnings"`
+	Notes         int                     `json:"notes"`
+	Inputs        []pipeline.InputFile    `json:"inputs"`
+	Counts        []pipeline.CodeCount    `json:"counts"`
+	Issues        []pipeline.Issue        `json:"issues"`
+	Release       string                  `json:"release,omitempty"`
+	Files         []pipeline.ManifestFile `json:"files,omitempty"`
 }
 
 // NewDocument summarises a run's result.
 func NewDocument(runID string, res *pipeline.Result) Document {
 	rep := res.Report
-	d := Document{RunID: runID, Valid: rep.Valid(), Errors: rep.Count(pipeline.Error), Warnings: rep.Count(pipeline.Warning),
+	d := Document{SchemaVersion: SchemaVersion, RunID: runID, Valid: rep.Valid(),
+		Errors: rep.Count(pipeline.Error), Warnings: rep.Count(pipeline.Warning), Notes: rep.Count(pipeline.Info),
 		Inputs: res.Inputs, Counts: rep.Counts(), Issues: sorted(rep.Issues)}
 	if d.Inputs == nil {
 		d.Inputs = []pipeline.InputFile{}
