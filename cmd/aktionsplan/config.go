@@ -136,10 +136,17 @@ func (c *Config) input(role, flagPath, configPath string) (pipeline.Input, error
 		fsys, p := c.fsys, configPath
 		return pipeline.Input{Name: filepath.Base(p), Open: func() (io.ReadCloser, error) { return fsys.Open(p) }}, nil
 	}
-	if !filepath.IsAbs(configPath) {
-		configPath = filepath.Join(c.dir, configPath)
+	return fileInput(c.path(configPath)), nil
+}
+
+// path resolves a path of the config file against the config's folder; the
+// embedded example has none, so its paths stay relative to the working
+// directory.
+func (c *Config) path(p string) string {
+	if p == "" || filepath.IsAbs(p) || c.fsys != nil {
+		return p
 	}
-	return fileInput(configPath), nil
+	return filepath.Join(c.dir, p)
 }
 
 func fileInput(p string) pipeline.Input {

@@ -78,7 +78,7 @@ DIR/reports/<run-id>.html, a page for the people who keep the files.`)
 		return a.fail(err)
 	}
 	if *out == "" {
-		*out = cfg.Out
+		*out = cfg.path(cfg.Out)
 	}
 	if *out == "" {
 		fmt.Fprintln(a.stderr, "aktionsplan run: --out DIR is required")
@@ -287,13 +287,17 @@ func writeReports(out, runID string, doc report.Document, page report.Page) ([]s
 // fail prints an error of the environment or configuration and returns its
 // exit code.
 func (a *app) fail(err error) int {
-	fmt.Fprintf(a.stderr, "aktionsplan: %v\n", err)
 	var bad *pipeline.BadInput
+	var pathErr *fs.PathError
+	if errors.Is(err, pipeline.ErrInput) && errors.Is(err, fs.ErrNotExist) && errors.As(err, &pathErr) {
+		// An input named on the command line or in the config is missing:
+		// the people who keep the files read this.
+		fmt.Fprintf(a.stderr, "aktionsplan: Eingabedatei nicht gefunden: %s\n(Pfad im Aufruf oder in der Konfiguration prüfen)\n", pathErr.Path)
+		return exitUsage
+	}
+	fmt.Fprintf(a.stderr, "aktionsplan: %v\n", err)
 	switch {
 	case errors.Is(err, errConfig), errors.Is(err, schemas.ErrSchema):
-		return exitUsage
-	case errors.Is(err, pipeline.ErrInput) && errors.Is(err, fs.ErrNotExist):
-		// An input named on the command line or in the config is missing.
 		return exitUsage
 	case errors.As(err, &bad):
 		return exitInvalid
