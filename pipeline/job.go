@@ -223,26 +223,33 @@ func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, 
 		return 0, nil
 	}
 	n := 0
+	tail := newTrailer(rr.Origin(), caster, s.Fields(), rep)
+	data := func(row Row) {
+		rec, ok := caster.Cast(row, rep)
+		if rec == nil {
+			return // a blank row, reported by the caster
+		}
+		n++
+		tail.add(rec)
+		fn(row, caster, rec, ok)
+	}
 	for {
 		if n%1024 == 0 && ctx.Err() != nil {
 			return n, ctx.Err()
 		}
 		row, err := rr.Read()
 		if err == io.EOF {
+			tail.end(data)
 			break
 		}
 		if errors.As(err, &bad) {
+			tail.flush(data)
 			rep.Add(bad.Issue)
 			break
 		} else if err != nil {
 			return n, err
 		}
-		rec, ok := caster.Cast(row, rep)
-		if rec == nil {
-			continue // a blank row, reported by the caster
-		}
-		n++
-		fn(row, caster, rec, ok)
+		tail.push(row, data)
 	}
 	if nt, ok := rr.(Noter); ok {
 		for _, is := range nt.Notes() {

@@ -92,9 +92,14 @@ type issueAt struct {
 	sev  pipeline.Severity
 }
 
+// issuesOf returns the errors and warnings of a report; notes on how the
+// inputs were read (the decimal comma detected) are tested with the readers.
 func issuesOf(rep *pipeline.Report) []issueAt {
 	var out []issueAt
 	for _, i := range rep.Issues {
+		if i.Severity == pipeline.Info {
+			continue
+		}
 		out = append(out, issueAt{i.Code, i.Pos.Row, i.Severity})
 	}
 	return out

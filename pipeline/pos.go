@@ -20,6 +20,12 @@ type Origin struct {
 	Typed bool
 	// Date1904 is true for workbooks whose serial dates count from 1904.
 	Date1904 bool
+	// Decimal is the decimal separator of the numbers written as text in
+	// the whole input, '.' or ',', as the reader detected it or as it was
+	// configured; the other of the two is then the group separator, so
+	// "1.250" is 1250 where Decimal is ',' and 1.25 where it is '.'. Zero
+	// means the separators each field of the schema declares.
+	Decimal rune
 }
 
 // At returns the position of the cell in 1-based row and column, under the

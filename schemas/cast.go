@@ -20,7 +20,10 @@ const redacted = "(personenbezogen, nicht angezeigt)"
 // unknown column a warning; a nil Caster means the table cannot be read.
 func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pipeline.KeyResolver, rep *pipeline.Report) pipeline.Caster {
 	c := &caster{s: s, o: o, col: make([]int, len(s.TableFields)), refs: make([]pipeline.KeyResolver, len(s.TableFields)),
-		uniques: map[int]map[string]int{}, keys: map[string]int{}}
+		styles: make([]numberStyle, len(s.TableFields)), uniques: map[int]map[string]int{}, keys: map[string]int{}}
+	for fi := range s.TableFields {
+		c.styles[fi] = newNumberStyle(&s.TableFields[fi], o.Decimal)
+	}
 	byHeader := map[string]int{}
 	used := map[int]bool{}
 	for i, h := range header.Values {
@@ -102,6 +105,7 @@ type caster struct {
 	header []string
 	col    []int // input column of each field, -1 when absent
 	refs   []pipeline.KeyResolver
+	styles []numberStyle // how each field's text cells write numbers
 	// uniques maps a field index to the rows of values seen.
 	uniques map[int]map[string]int
 	pk      []int
@@ -198,13 +202,13 @@ func shown(f pipeline.Field, raw string) string {
 
 // castField casts one raw cell. The issue it returns has no position yet.
 func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) {
-	v := strings.TrimSpace(strings.ReplaceAll(raw, "\u00a0", " "))
+	v := cellText(raw)
 	fail := func(code, expected, format string, args ...any) (any, *pipeline.Issue) {
 		return nil, &pipeline.Issue{Code: code, Severity: pipeline.Error, Value: raw, Expected: expected, Message: fmt.Sprintf(format, args...)}
 	}
 	if c.s.missing[v] {
 		if f.Constraints.Required {
-			return fail(pipeline.CodeMissingCell, "ein Wert ("+typeName(f)+")", "Pflichtfeld ist leer")
+			return fail(pipeline.CodeMissingCell, "ein Wert ("+c.typeName(fi)+")", "Pflichtfeld ist leer")
 		}
 		return nil, nil
 	}
@@ -231,40 +235,85 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 		}
 		out = s
 	case "integer":
-		n, ok := c.parseInt(f, v)
+		n, ok := c.parseInt(fi, v)
 		if !ok {
-			return fail(pipeline.CodeTypeError, typeName(f), "Keine ganze Zahl")
+			return fail(pipeline.CodeTypeError, c.typeName(fi), "Keine ganze Zahl")
 		}
 		out = n
 	case "number":
-		x, ok := c.parseNumber(f, v)
+		x, ok := c.parseNumber(fi, v)
 		if !ok {
-			return fail(pipeline.CodeTypeError, typeName(f), "Keine Zahl")
+			return fail(pipeline.CodeTypeError, c.typeName(fi), "Keine Zahl")
 		}
 		out = x
 	case "boolean":
 		b, ok := parseBool(f, v)
 		if !ok {
-			return fail(pipeline.CodeTypeError, typeName(f), "Kein Ja/Nein-Wert")
+			return fail(pipeline.CodeTypeError, c.typeName(fi), "Kein Ja/Nein-Wert")
 		}
 		out = b
 	case "date":
-		d, ok := c.parseDate(f, v)
-		if !ok {
-			return fail(pipeline.CodeTypeError, typeName(f), "Kein Datum")
+		d, res := c.parseDate(f, v)
+		switch res {
+		case noDate:
+			return fail(pipeline.CodeTypeError, c.typeName(fi), "Kein Datum")
+		case noSuchDay:
+			return fail(pipeline.CodeTypeError, c.typeName(fi), "Dieses Datum gibt es im Kalender nicht")
 		}
 		out = d
 	}
 	if x, ok := numeric(out); ok {
 		if m := f.Constraints.Minimum; m != nil && x < *m {
-			return fail(pipeline.CodeConstraint, typeName(f), "Der Wert ist kleiner als %s", fmtNum(*m))
+			return fail(pipeline.CodeConstraint, c.typeName(fi), "Der Wert ist kleiner als %s", fmtNum(*m))
 		}
 		if m := f.Constraints.Maximum; m != nil && x > *m {
-			return fail(pipeline.CodeConstraint, typeName(f), "Der Wert ist größer als %s", fmtNum(*m))
+			return fail(pipeline.CodeConstraint, c.typeName(fi), "Der Wert ist größer als %s", fmtNum(*m))
 		}
 	}
 	return out, nil
 }
+
+var _ pipeline.TotalCaster = (*caster)(nil)
+
+// CastTotal reads the numbers of a total row ("Summe") by the rules of their
+// fields, without the checks of a data row: no required cells, no unique
+// values or keys, no ranges, since a sum may well exceed a field's maximum.
+// A cell that holds no number is a warning: the row is not published.
+func (c *caster) CastTotal(row pipeline.Row, rep *pipeline.Report) pipeline.Record {
+	rec := make(pipeline.Record, len(c.s.TableFields))
+	for fi := range c.s.TableFields {
+		f := &c.s.TableFields[fi]
+		i := c.col[fi]
+		if (f.Type != "number" && f.Type != "integer") || i < 0 || i >= len(row.Values) {
+			continue
+		}
+		raw := row.Values[i]
+		v := cellText(raw)
+		if c.s.missing[v] {
+			continue
+		}
+		var ok bool
+		if f.Type == "integer" {
+			rec[fi], ok = c.parseInt(fi, v)
+		} else {
+			rec[fi], ok = c.parseNumber(fi, v)
+		}
+		if !ok {
+			rec[fi] = nil
+			rep.Warnf(pipeline.CodeTypeError, c.Pos(row, f.Name), shown(c.s.fields[fi], raw), c.typeName(fi),
+				"In der Summenzeile steht hier keine Zahl; die Summe wird nicht geprüft")
+		}
+	}
+	return rec
+}
+
+// cellText is the text of a cell as it is compared and parsed: trimmed, with
+// the no-break and thin spaces of copied figures turned into plain spaces.
+func cellText(raw string) string {
+	return strings.TrimSpace(spaces.Replace(raw))
+}
+
+var spaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2009", " ")
 
 func enumValue(enum []string, s string) (string, bool) {
 	for _, e := range enum {
@@ -286,16 +335,13 @@ func numeric(v any) (float64, bool) {
 }
 
 // typeName says in German what a cell of the field must hold.
-func typeName(f *Field) string {
+func (c *caster) typeName(fi int) string {
+	f := &c.s.TableFields[fi]
 	switch f.Type {
 	case "integer":
 		return "eine ganze Zahl" + rangeSuffix(f)
 	case "number":
-		example := "1250.5"
-		if f.DecimalChar == "," {
-			example = "1.250,50"
-		}
-		return "eine Zahl wie " + example + rangeSuffix(f)
+		return "eine Zahl wie " + c.styles[fi].example() + rangeSuffix(f)
 	case "boolean":
 		return "ja oder nein (" + strings.Join(f.TrueValues, ", ") + " / " + strings.Join(f.FalseValues, ", ") + ")"
 	case "date":
@@ -319,34 +365,99 @@ func rangeSuffix(f *Field) string {
 
 func fmtNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// plainNumber is how a typed spreadsheet cell holds a number.
-func plainNumber(v string) (float64, bool) {
-	x, err := strconv.ParseFloat(v, 64)
-	return x, err == nil && !math.IsInf(x, 0) && !math.IsNaN(x)
+// numberStyle is how the text cells of a field write numbers: the decimal
+// separator, the separator of groups of three digits (0 for none; a space
+// always works too), and the unit whose sign may stand before or after the
+// number ("€", "EUR" for EUR; "%" for percent).
+type numberStyle struct {
+	decimal, group rune
+	unit           string
 }
 
-func (c *caster) parseInt(f *Field, v string) (int64, bool) {
-	if c.o.Typed {
-		if x, ok := plainNumber(v); ok && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			return int64(x), true
-		}
+// newNumberStyle returns the style of a field in a table whose numbers use
+// the decimal separator decimal ('.' or ','; 0 for the field's own): the
+// convention of the whole file wins over the field's, so "1.250" is read the
+// same way in every column, and the other character groups.
+func newNumberStyle(f *Field, decimal rune) numberStyle {
+	st := numberStyle{decimal: []rune(f.DecimalChar)[0], unit: f.Unit}
+	if f.GroupChar != "" {
+		st.group = []rune(f.GroupChar)[0]
 	}
-	digits, ok := ungroup(v, f.GroupChar)
-	if !ok {
-		return 0, false
+	switch decimal {
+	case ',':
+		st.decimal, st.group = ',', '.'
+	case '.':
+		st.decimal, st.group = '.', ','
 	}
-	n, err := strconv.ParseInt(digits, 10, 64)
-	return n, err == nil
+	return st
 }
 
-func (c *caster) parseNumber(f *Field, v string) (float64, bool) {
-	if c.o.Typed {
-		if x, ok := plainNumber(v); ok {
-			return x, true
+func (st numberStyle) example() string {
+	switch {
+	case st.decimal == ',' && st.group == '.':
+		return "1.250,50"
+	case st.decimal == ',':
+		return "1250,50"
+	case st.group == ',':
+		return "1,250.50"
+	}
+	return "1250.5"
+}
+
+// affixes returns the signs of the unit that a number may carry.
+func (st numberStyle) affixes() []string {
+	switch strings.ToUpper(st.unit) {
+	case "EUR", "€":
+		return []string{"€", "EUR"}
+	case "%":
+		return []string{"%"}
+	}
+	return nil
+}
+
+// body strips the sign and the unit from a number: "-1.250,50 €", "€ -12",
+// "-€12" and "12,5 %" give "-" or "" and the digits with their separators.
+// Only the field's own unit is accepted, so "12 €" in a percent column is no
+// number rather than a silently different one.
+func (st numberStyle) body(v string) (sign, body string) {
+	sign, v = cutSign(v)
+	affixes := st.affixes()
+	for _, a := range affixes {
+		if len(v) >= len(a) && strings.EqualFold(v[:len(a)], a) && a != "%" {
+			v = strings.TrimSpace(v[len(a):])
+			if sign == "" {
+				sign, v = cutSign(v)
+			}
+			return sign, v
 		}
 	}
-	intPart, frac, hasFrac := strings.Cut(v, f.DecimalChar)
-	digits, ok := ungroup(intPart, f.GroupChar)
+	for _, a := range affixes {
+		if len(v) >= len(a) && strings.EqualFold(v[len(v)-len(a):], a) {
+			return sign, strings.TrimSpace(v[:len(v)-len(a)])
+		}
+	}
+	return sign, v
+}
+
+func cutSign(v string) (string, string) {
+	for _, s := range []string{"-", "+", "−"} {
+		if rest, ok := strings.CutPrefix(v, s); ok {
+			if s == "+" {
+				return "", rest
+			}
+			return "-", rest
+		}
+	}
+	return "", v
+}
+
+// parseNumber reads text the way the style writes numbers. It is strict:
+// groups have exactly three digits, so "1250.50" in a file with decimal
+// commas is no number, never 125050.
+func (st numberStyle) parseNumber(v string) (float64, bool) {
+	sign, body := st.body(v)
+	intPart, frac, hasFrac := strings.Cut(body, string(st.decimal))
+	digits, ok := ungroup(intPart, st.group)
 	if !ok {
 		return 0, false
 	}
@@ -356,24 +467,37 @@ func (c *caster) parseNumber(f *Field, v string) (float64, bool) {
 		}
 		digits += "." + frac
 	}
-	x, err := strconv.ParseFloat(digits, 64)
+	x, err := strconv.ParseFloat(sign+digits, 64)
 	return x, err == nil && !math.IsInf(x, 0)
 }
 
-// ungroup removes group separators from the integer part of a number. Groups
-// must have three digits, so "1250.50" in a file with "." as group separator
-// is an error, never 125050.
-func ungroup(s, group string) (string, bool) {
-	sign := ""
-	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
-		sign, s = s[:1], s[1:]
+// parseInt reads a whole number the way the style writes numbers.
+func (st numberStyle) parseInt(v string) (int64, bool) {
+	sign, body := st.body(v)
+	digits, ok := ungroup(body, st.group)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(sign+digits, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return n, true
+}
+
+// ungroup removes the separators of groups of three digits from the integer
+// part of a number: group, or spaces as in "1 250". Groups must have three
+// digits.
+func ungroup(s string, group rune) (string, bool) {
+	if strings.Contains(s, " ") {
+		group = ' '
 	}
 	if s == "" {
 		return "", false
 	}
 	parts := []string{s}
-	if group != "" {
-		parts = strings.Split(s, group)
+	if group != 0 {
+		parts = strings.Split(s, string(group))
 	}
 	for i, p := range parts {
 		if p == "" || strings.Trim(p, "0123456789") != "" {
@@ -383,7 +507,31 @@ func ungroup(s, group string) (string, bool) {
 			return "", false
 		}
 	}
-	return sign + strings.Join(parts, ""), true
+	return strings.Join(parts, ""), true
+}
+
+// plainNumber is how a typed spreadsheet cell holds a number.
+func plainNumber(v string) (float64, bool) {
+	x, err := strconv.ParseFloat(v, 64)
+	return x, err == nil && !math.IsInf(x, 0) && !math.IsNaN(x)
+}
+
+func (c *caster) parseInt(fi int, v string) (int64, bool) {
+	if c.o.Typed {
+		if x, ok := plainNumber(v); ok && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			return int64(x), true
+		}
+	}
+	return c.styles[fi].parseInt(v)
+}
+
+func (c *caster) parseNumber(fi int, v string) (float64, bool) {
+	if c.o.Typed {
+		if x, ok := plainNumber(v); ok {
+			return x, true
+		}
+	}
+	return c.styles[fi].parseNumber(v)
 }
 
 func parseBool(f *Field, v string) (bool, bool) {
@@ -400,22 +548,125 @@ func parseBool(f *Field, v string) (bool, bool) {
 	return false, false
 }
 
-// parseDate accepts the field's format, ISO dates, and in typed spreadsheets
-// serial day numbers.
-func (c *caster) parseDate(f *Field, v string) (time.Time, bool) {
-	for _, layout := range []string{f.layout, "2006-01-02"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, true
+// dateResult says whether a text is a date.
+type dateResult int
+
+const (
+	isDate    dateResult = iota
+	noDate               // the text is written like no date
+	noSuchDay            // written like a date, but not in the calendar: 31.02.2024
+)
+
+// dateFormats are tried after the field's own format, in this order.
+var dateFormats = []string{"%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"}
+
+// Serial day numbers that a text cell may hold: 20000 is 1954-10-03, 80000
+// is 2119-01-11 (counted from 1900). Smaller or larger whole numbers in text
+// are more likely years or amounts than dates.
+const minTextSerial, maxTextSerial = 20000, 80000
+
+// parseDate accepts the field's format first, then d.m.yyyy, d.m.yy and
+// yyyy-mm-dd, then serial day numbers as spreadsheets count them: any in
+// the cells of typed spreadsheets, in text only whole numbers from 20000 to
+// 80000. Two-digit years 00–69 are 2000–2069, 70–99 are 1970–1999.
+func (c *caster) parseDate(f *Field, v string) (time.Time, dateResult) {
+	res := noDate
+	formats := dateFormats
+	switch f.Format {
+	case "", "default", "any":
+	default:
+		formats = append([]string{f.Format}, dateFormats...)
+	}
+	for _, format := range formats {
+		if d, ok := readDate(format, v); ok {
+			if t, ok := d.date(); ok {
+				return t, isDate
+			}
+			res = noSuchDay
 		}
 	}
-	if c.o.Typed {
-		if x, ok := plainNumber(v); ok && x >= 1 && x < 2958466 {
-			t, err := excelize.ExcelDateToTime(x, c.o.Date1904)
+	if res == noDate {
+		if serial, ok := c.serial(v); ok {
+			t, err := excelize.ExcelDateToTime(serial, c.o.Date1904)
 			if err == nil {
 				y, m, d := t.Date()
-				return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), true
+				return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), isDate
 			}
 		}
 	}
-	return time.Time{}, false
+	return time.Time{}, res
+}
+
+// serial returns the serial day number a cell holds, if it may be one.
+func (c *caster) serial(v string) (float64, bool) {
+	if c.o.Typed {
+		x, ok := plainNumber(v)
+		return x, ok && x >= 1 && x < 2958466
+	}
+	if len(v) != 5 || strings.Trim(v, "0123456789") != "" {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(v)
+	return float64(n), n >= minTextSerial && n <= maxTextSerial
+}
+
+// ymd is a date as written, before it is checked against the calendar.
+type ymd struct{ y, m, d int }
+
+func (d ymd) date() (time.Time, bool) {
+	t := time.Date(d.y, time.Month(d.m), d.d, 0, 0, 0, 0, time.UTC)
+	return t, t.Year() == d.y && int(t.Month()) == d.m && t.Day() == d.d
+}
+
+// readDate reads v by a Table Schema date format: %Y is four digits, %y two
+// (00–69 → 2000–2069, 70–99 → 1970–1999), %m and %d one or two; every other
+// character stands for itself.
+func readDate(format, v string) (ymd, bool) {
+	d := ymd{m: 1, d: 1}
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' || i+1 == len(format) {
+			if v == "" || v[0] != format[i] {
+				return d, false
+			}
+			v = v[1:]
+			continue
+		}
+		i++
+		var n, w int
+		switch format[i] {
+		case 'Y':
+			n, w = leadingDigits(v, 4, 4)
+			d.y = n
+		case 'y':
+			n, w = leadingDigits(v, 2, 2)
+			d.y = 2000 + n
+			if n >= 70 {
+				d.y = 1900 + n
+			}
+		case 'm':
+			n, w = leadingDigits(v, 1, 2)
+			d.m = n
+		case 'd':
+			n, w = leadingDigits(v, 1, 2)
+			d.d = n
+		}
+		if w == 0 {
+			return d, false
+		}
+		v = v[w:]
+	}
+	return d, v == ""
+}
+
+// leadingDigits reads the number in the first min to max digits of s, as
+// many as there are; w is 0 when there are fewer than min.
+func leadingDigits(s string, min, max int) (n, w int) {
+	for w < max && w < len(s) && s[w] >= '0' && s[w] <= '9' {
+		n = n*10 + int(s[w]-'0')
+		w++
+	}
+	if w < min {
+		return 0, 0
+	}
+	return n, w
 }

@@ -1,9 +1,13 @@
 package schemas
 
 import (
+	"encoding/json"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -226,5 +230,383 @@ func TestBindCopiesHeader(t *testing.T) {
 	hdr.Values[2] = "overwritten"
 	if got := c.Pos(pipeline.Row{Line: 2}, "einwohner").Field; got != "Einwohner" {
 		t.Fatalf("field %q", got)
+	}
+}
+
+// styles of the tests: a German EUR column, a percent column, a plain
+// column as the default schema declares it, and the English convention.
+var (
+	deEUR   = numberStyle{decimal: ',', group: '.', unit: "EUR"}
+	dePct   = numberStyle{decimal: ',', group: '.', unit: "%"}
+	plain   = numberStyle{decimal: '.'}
+	enEUR   = numberStyle{decimal: '.', group: ',', unit: "EUR"}
+	numbers = []struct {
+		style numberStyle
+		in    string
+		want  float64
+		ok    bool
+	}{
+		{deEUR, "1.250,50", 1250.5, true},
+		{deEUR, "1250,50", 1250.5, true},
+		{deEUR, "1.250", 1250, true},
+		{deEUR, "1.250.000,00", 1250000, true},
+		{deEUR, "0,5", 0.5, true},
+		{deEUR, "1.250,50 €", 1250.5, true},
+		{deEUR, "1.250,50€", 1250.5, true},
+		{deEUR, "€ 1.250,50", 1250.5, true},
+		{deEUR, "€1.250,50", 1250.5, true},
+		{deEUR, "EUR 800", 800, true},
+		{deEUR, "800 EUR", 800, true},
+		{deEUR, "800 eur", 800, true},
+		{deEUR, "-1.250,50 €", -1250.5, true},
+		{deEUR, "€ -12", -12, true},
+		{deEUR, "-€12", -12, true},
+		{deEUR, "−5", -5, true},
+		{deEUR, "+5", 5, true},
+		{deEUR, "1 250,50", 1250.5, true},
+		{deEUR, cellText("1\u00a0250,50\u00a0€"), 1250.5, true},
+		{deEUR, cellText("1\u202f250,50"), 1250.5, true},
+		{deEUR, "1250.50", 0, false}, // never 125050
+		{deEUR, "12.50", 0, false},
+		{deEUR, "1.2500", 0, false},
+		{deEUR, "1 25,5", 0, false},
+		{deEUR, "1.250 000", 0, false},
+		{deEUR, ",5", 0, false},
+		{deEUR, "5,", 0, false},
+		{deEUR, "1,2,3", 0, false},
+		{deEUR, "", 0, false},
+		{deEUR, "€", 0, false},
+		{deEUR, "€ 12 €", 0, false},
+		{deEUR, "--5", 0, false},
+		{deEUR, "- 5", 0, false},
+		{deEUR, "12 %", 0, false}, // not the column's unit
+		{deEUR, "1e5", 0, false},
+		{deEUR, "NaN", 0, false},
+		{dePct, "12,5 %", 12.5, true},
+		{dePct, "12,5%", 12.5, true},
+		{dePct, "% 12", 0, false},
+		{dePct, "12 €", 0, false},
+		{plain, "1250.5", 1250.5, true},
+		{plain, "1 250.5", 1250.5, true},
+		{plain, "1,250.5", 0, false},
+		{plain, "12 €", 0, false},
+		{enEUR, "1,250.50", 1250.5, true},
+		{enEUR, "1.250", 1.25, true},
+		{enEUR, "1,250", 1250, true},
+		{enEUR, "$ 1,250", 0, false},
+		{enEUR, "1250,50", 0, false},
+	}
+)
+
+func TestParseNumber(t *testing.T) {
+	for _, tc := range numbers {
+		got, ok := tc.style.parseNumber(tc.in)
+		if ok != tc.ok || (ok && got != tc.want) {
+			t.Errorf("%c%c %s: parseNumber(%q) = %v, %v; want %v, %v", tc.style.decimal, tc.style.group, tc.style.unit, tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestParseInt(t *testing.T) {
+	de := numberStyle{decimal: ',', group: '.'}
+	en := numberStyle{decimal: '.', group: ','}
+	for _, tc := range []struct {
+		style numberStyle
+		in    string
+		want  int64
+		ok    bool
+	}{
+		{de, "12.345", 12345, true},
+		{de, "12345", 12345, true},
+		{de, "12 345", 12345, true},
+		{de, "-2", -2, true},
+		{de, "12.34", 0, false},
+		{de, "12,0", 0, false},
+		{de, "12.345,00", 0, false},
+		{de, "99999999999999999999", 0, false},
+		{en, "12,345", 12345, true},
+		{en, "12.345", 0, false},
+		{plain, "2024", 2024, true},
+		{plain, "2.024", 0, false},
+	} {
+		got, ok := tc.style.parseInt(tc.in)
+		if ok != tc.ok || got != tc.want {
+			t.Errorf("%c%c: parseInt(%q) = %v, %v; want %v, %v", tc.style.decimal, tc.style.group, tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// The convention of the whole file decides an ambiguous "1.250" in every
+// column, whatever decimal separator the schema's field declares.
+func TestOriginDecimalDecides(t *testing.T) {
+	s, _ := Builtin(FundUsage)
+	k, _ := Builtin(KeyFigures)
+	for _, tc := range []struct {
+		decimal  rune
+		amount   string
+		want     any
+		people   string
+		wantPeop any
+	}{
+		{0, "1.250", 1250.0, "12.345", int64(12345)},
+		{',', "1.250", 1250.0, "12.345", int64(12345)},
+		{'.', "1.250", 1.25, "12,345", int64(12345)},
+		{'.', "1,250.50", 1250.5, "12.345", nil},
+		{',', "1250.50", nil, "12,345", nil},
+	} {
+		t.Run(string(tc.decimal)+" "+tc.amount, func(t *testing.T) {
+			o := csvOrigin()
+			o.Decimal = tc.decimal
+			rep := &pipeline.Report{}
+			c := s.Bind(o, fundHeader, testRefs, rep)
+			rec, _ := c.Cast(fundRow(2, "X|Hafen|2024|Projektbudget|T|V||||"+tc.amount+"||"), rep)
+			if rec[9] != tc.want {
+				t.Errorf("Bewilligt %q = %v, want %v (%v)", tc.amount, rec[9], tc.want, rep.Issues)
+			}
+			kc := k.Bind(o, pipeline.Row{Line: 1, Values: []string{"Aktionsraum", "Jahr", "Einwohner"}}, testRefs, rep)
+			rec, _ = kc.Cast(pipeline.Row{Line: 2, Values: []string{"Hafen", "2024", tc.people}}, rep)
+			if rec[2] != tc.wantPeop {
+				t.Errorf("Einwohner %q = %v, want %v", tc.people, rec[2], tc.wantPeop)
+			}
+		})
+	}
+}
+
+func TestNumberExpectationFollowsTheFile(t *testing.T) {
+	s, _ := Builtin(FundUsage)
+	o := csvOrigin()
+	o.Decimal = '.'
+	rep := &pipeline.Report{}
+	c := s.Bind(o, fundHeader, testRefs, rep)
+	c.Cast(fundRow(2, "X|Hafen|2024|Projektbudget|T|V||||1.250,50||"), rep)
+	if len(rep.Issues) != 1 || rep.Issues[0].Expected != "eine Zahl wie 1,250.50 ab 0" {
+		t.Fatalf("issues %v", rep.Issues)
+	}
+}
+
+func dateCaster(t *testing.T, o pipeline.Origin, format string) (*caster, *Field) {
+	t.Helper()
+	js, _ := json.Marshal(map[string]any{"fields": []map[string]string{{"name": "d", "type": "date", "format": format}}})
+	s, err := Parse("d.json", js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Bind(o, pipeline.Row{Line: 1, Values: []string{"d"}}, nil, &pipeline.Report{}).(*caster)
+	return c, &s.TableFields[0]
+}
+
+var dates = []struct {
+	name   string
+	typed  bool
+	format string
+	in     string
+	want   string // yyyy-mm-dd
+	res    dateResult
+}{
+	{"schema format", false, "%d.%m.%Y", "15.03.2024", "2024-03-15", isDate},
+	{"one-digit day and month", false, "%d.%m.%Y", "5.3.2024", "2024-03-05", isDate},
+	{"two-digit year", false, "%d.%m.%Y", "05.03.24", "2024-03-05", isDate},
+	{"two-digit year 69", false, "", "5.3.69", "2069-03-05", isDate},
+	{"two-digit year 70", false, "", "5.3.70", "1970-03-05", isDate},
+	{"two-digit year 99", false, "", "31.12.99", "1999-12-31", isDate},
+	{"two-digit year in the schema's format", false, "%d.%m.%y", "5.3.69", "2069-03-05", isDate},
+	{"ISO", false, "%d.%m.%Y", "2024-03-15", "2024-03-15", isDate},
+	{"ISO without zeros", false, "", "2024-3-5", "2024-03-05", isDate},
+	{"schema format first", false, "%m.%d.%Y", "03.04.2024", "2024-03-04", isDate},
+	{"US format from the schema", false, "%m/%d/%Y", "03/15/2024", "2024-03-15", isDate},
+	{"German date beside a US schema format", false, "%m/%d/%Y", "15.03.2024", "2024-03-15", isDate},
+	{"leap day", false, "", "29.02.2024", "2024-02-29", isDate},
+	{"serial in text", false, "", "45366", "2024-03-15", isDate},
+	{"smallest serial in text", false, "", "20000", "1954-10-03", isDate},
+	{"largest serial in text", false, "", "80000", "2119-01-11", isDate},
+	{"serial below the text range", false, "", "19999", "", noDate},
+	{"serial above the text range", false, "", "80001", "", noDate},
+	{"fraction in text", false, "", "45366.5", "", noDate},
+	{"31 February", false, "", "31.02.2024", "", noSuchDay},
+	{"29 February 2023", false, "", "29.02.2023", "", noSuchDay},
+	{"30 February ISO", false, "", "2024-02-30", "", noSuchDay},
+	{"month 13", false, "", "1.13.2024", "", noSuchDay},
+	{"day 0", false, "", "0.1.2024", "", noSuchDay},
+	{"time of day", false, "", "15.03.2024 12:00", "", noDate},
+	{"slashes", false, "", "15/03/2024", "", noDate},
+	{"five-digit year", false, "", "15.03.20245", "", noDate},
+	{"three-digit year", false, "", "15.03.202", "", noDate},
+	{"text", false, "", "März 2024", "", noDate},
+	{"empty", false, "", "", "", noDate},
+	{"typed serial", true, "", "45366", "2024-03-15", isDate},
+	{"typed serial with time", true, "", "45366.75", "2024-03-15", isDate},
+	{"typed small serial", true, "", "366", "1900-12-31", isDate},
+	{"typed text date", true, "%d.%m.%Y", "5.3.24", "2024-03-05", isDate},
+}
+
+func TestParseDate(t *testing.T) {
+	for _, tc := range dates {
+		t.Run(tc.name, func(t *testing.T) {
+			o := csvOrigin()
+			if tc.typed {
+				o = xlsxOrigin()
+			}
+			c, f := dateCaster(t, o, tc.format)
+			got, res := c.parseDate(f, tc.in)
+			if res != tc.res || (res == isDate && got.Format("2006-01-02") != tc.want) {
+				t.Fatalf("parseDate(%q) = %v, %v; want %s, %v", tc.in, got, res, tc.want, tc.res)
+			}
+			if res == isDate && (got.Location() != time.UTC || got.Hour() != 0) {
+				t.Fatalf("date %v is not a day in UTC", got)
+			}
+		})
+	}
+}
+
+func TestParseDate1904(t *testing.T) {
+	o := xlsxOrigin()
+	o.Date1904 = true
+	c, f := dateCaster(t, o, "")
+	if got, res := c.parseDate(f, "43904"); res != isDate || got.Format("2006-01-02") != "2024-03-15" {
+		t.Fatalf("1904 serial: %v %v", got, res)
+	}
+}
+
+func TestCastDateMessages(t *testing.T) {
+	s, _ := Builtin(FundUsage)
+	rep := &pipeline.Report{}
+	c := s.Bind(csvOrigin(), fundHeader, testRefs, rep)
+	c.Cast(fundRow(2, "X|Hafen|2024|Projektbudget|T|V|||31.02.2024|10||"), rep)
+	c.Cast(fundRow(3, "Y|Hafen|2024|Projektbudget|T|V|||Mitte März|10||"), rep)
+	if len(rep.Issues) != 2 {
+		t.Fatalf("issues %v", rep.Issues)
+	}
+	for i, want := range []string{"Dieses Datum gibt es im Kalender nicht", "Kein Datum"} {
+		is := rep.Issues[i]
+		if is.Code != pipeline.CodeTypeError || is.Pos.Row != i+2 || is.Pos.Column != 9 || is.Message != want || is.Expected != "ein Datum wie 31.03.2024" {
+			t.Errorf("issue %d: %+v", i, is)
+		}
+	}
+}
+
+// A total row is read by the fields' number rules but skips the checks of a
+// data row: no unique, required, key or range errors.
+func TestCastTotal(t *testing.T) {
+	s, _ := Builtin(FundUsage)
+	rep := &pipeline.Report{}
+	c := s.Bind(xlsxOrigin(), fundHeader, testRefs, rep)
+	c.Cast(fundRow(2, "Summe|Hafen|2024|Projektbudget|T|V||||10||"), rep)
+	tc, ok := c.(pipeline.TotalCaster)
+	if !ok {
+		t.Fatal("the caster cannot read total rows")
+	}
+	rec := tc.CastTotal(fundRow(9, "Summe||2024||||||31.12.2024|1.250,50 €|offen|"), rep)
+	if rec[9] != 1250.5 || rec[10] != nil || rec[2] != int64(2024) || rec[0] != nil || rec[8] != nil {
+		t.Errorf("record %#v", rec)
+	}
+	if len(rep.Issues) != 1 {
+		t.Fatalf("issues %v", rep.Issues)
+	}
+	if is := rep.Issues[0]; is.Code != pipeline.CodeTypeError || is.Severity != pipeline.Warning || is.Pos.Cell != "K9" || is.Value != "offen" {
+		t.Errorf("issue %+v", is)
+	}
+	// A sum above a field's maximum is no constraint error.
+	k, _ := Builtin(KeyFigures)
+	kc := k.Bind(csvOrigin(), pipeline.Row{Line: 1, Values: []string{"Aktionsraum", "Jahr", "Anteil unter 18 (%)"}}, testRefs, rep).(pipeline.TotalCaster)
+	if rec := kc.CastTotal(pipeline.Row{Line: 5, Values: []string{"Gesamt", "-", "150,5"}}, rep); rec[3] != 150.5 || rec[1] != nil || len(rep.Issues) != 1 {
+		t.Errorf("record %#v, issues %v", rec, rep.Issues)
+	}
+}
+
+// FuzzParseNumber: no input panics or gives a number that is not finite, and
+// a number read in one convention reads back the same when written plainly
+// in it.
+func FuzzParseNumber(f *testing.F) {
+	for _, tc := range numbers {
+		f.Add(tc.in, tc.style.decimal == ',', tc.style.unit)
+	}
+	f.Fuzz(func(t *testing.T, in string, comma bool, unit string) {
+		st := numberStyle{decimal: '.', group: ',', unit: unit}
+		if comma {
+			st.decimal, st.group = ',', '.'
+		}
+		x, ok := st.parseNumber(in)
+		if !ok {
+			return
+		}
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			t.Fatalf("parseNumber(%q) = %v", in, x)
+		}
+		plain := strings.Replace(strconv.FormatFloat(x, 'f', -1, 64), ".", string(st.decimal), 1)
+		if y, ok := st.parseNumber(plain); !ok || y != x {
+			t.Fatalf("parseNumber(%q) = %v, but %q reads %v, %v", in, x, plain, y, ok)
+		}
+		if n, ok := st.parseInt(in); ok && float64(n) != x && math.Abs(float64(n)) < 1<<53 {
+			t.Fatalf("%q: integer %d, number %v", in, n, x)
+		}
+	})
+}
+
+// FuzzParseDate: no input panics, every date is a day in UTC, and a date
+// read from text reads back the same when written as dd.mm.yyyy.
+func FuzzParseDate(f *testing.F) {
+	for _, tc := range dates {
+		f.Add(tc.in, tc.format, tc.typed)
+	}
+	f.Fuzz(func(t *testing.T, in, format string, typed bool) {
+		if _, err := dateLayout(format); err != nil {
+			return // Parse rejects such a schema
+		}
+		o := csvOrigin()
+		if typed {
+			o = xlsxOrigin()
+		}
+		c, fld := dateCaster(t, o, format)
+		d, res := c.parseDate(fld, in)
+		if res != isDate {
+			return
+		}
+		if d.Location() != time.UTC || d.Hour() != 0 || d.Minute() != 0 || d.Nanosecond() != 0 {
+			t.Fatalf("parseDate(%q) = %v", in, d)
+		}
+		// Written in the schema's format, which is read first, with a
+		// four-digit year, the date reads back the same.
+		layout := "02.01.2006"
+		if fld.Format != "" {
+			layout = fld.layout
+		}
+		if y := d.Year(); y < 1000 || y > 9999 || !strings.Contains(layout, "2006") || !punctuated(fld.Format) {
+			return
+		}
+		again, res := c.parseDate(fld, d.Format(layout))
+		if res != isDate || !again.Equal(d) {
+			t.Fatalf("parseDate(%q) = %v, but %s reads %v", in, d, d.Format(layout), again)
+		}
+	})
+}
+
+// punctuated reports whether a date format names day, month and year, and
+// else holds punctuation only, so that its Go layout writes every date so
+// that it reads back (a digit or letter would be a layout token).
+func punctuated(format string) bool {
+	for _, d := range []string{"%d", "%m", "%Y"} {
+		if strings.Count(format, d) != 1 {
+			return false
+		}
+	}
+	rest := strings.NewReplacer("%Y", "", "%y", "", "%m", "", "%d", "").Replace(format)
+	return strings.IndexFunc(rest, func(r rune) bool { return r == '%' || unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0
+}
+
+// The key figures schema declares "-", "–" and "." as missing values, also
+// with the no-break spaces that copied cells carry; elsewhere they are errors.
+func TestMissingValues(t *testing.T) {
+	k, _ := Builtin(KeyFigures)
+	rep := &pipeline.Report{}
+	hdr := pipeline.Row{Line: 1, Values: []string{"Aktionsraum", "Jahr", "Einwohner", "Anteil unter 18 (%)", "Anteil ab 65 (%)", "Kinderarmut (%)"}}
+	c := k.Bind(csvOrigin(), hdr, testRefs, rep)
+	rec, ok := c.Cast(pipeline.Row{Line: 2, Values: []string{"Hafen", "2024", "-", "\u00a0–\u00a0", ".", "12,5\u202f%"}}, rep)
+	if !ok || rec[2] != nil || rec[3] != nil || rec[4] != nil || rec[8] != 12.5 || len(rep.Issues) != 0 {
+		t.Fatalf("record %#v, issues %v", rec, rep.Issues)
+	}
+	s, _ := Builtin(FundUsage)
+	c = s.Bind(csvOrigin(), fundHeader, testRefs, rep)
+	if _, ok := c.Cast(fundRow(2, "X|Hafen|2024|Projektbudget|T|V||||-||"), rep); ok || len(rep.Issues) != 1 || rep.Issues[0].Code != pipeline.CodeTypeError {
+		t.Fatalf("a dash as amount: issues %v", rep.Issues)
 	}
 }

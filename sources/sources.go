@@ -4,6 +4,7 @@
 package sources
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,27 +28,74 @@ type Tables struct {
 type Options struct {
 	// Sheet is the worksheet of a workbook.
 	Sheet string `toml:"sheet"`
-	// Encoding of a CSV file: utf-8, windows-1252 or iso-8859-1.
+	// Encoding of a CSV file: utf-8, windows-1252 or iso-8859-1. Detected:
+	// UTF-8 where the start of the file is valid UTF-8, else Windows-1252.
 	Encoding string `toml:"encoding"`
 	// Delimiter of a CSV file: ";", "," or "\t".
 	Delimiter string `toml:"delimiter"`
 	// Numbers is the number convention of the file's text cells: "de"
-	// (1.250,50) or "en" (1,250.50).
+	// (1.250,50) or "en" (1,250.50). Detected from the numbers at the start
+	// of a CSV file; where they do not tell, each field's schema decides.
 	Numbers string `toml:"numbers"`
+}
+
+// ErrOptions is wrapped by Check and OpenTable for read options that make no
+// sense, such as an unknown encoding.
+var ErrOptions = errors.New("sources: invalid read options")
+
+// Check re-checks the options after they were parsed from a config.
+func (o Options) Check() error {
+	_, err := o.csv()
+	return err
+}
+
+// csv returns the options of the CSV reader.
+func (o Options) csv() (csv.Options, error) {
+	var opt csv.Options
+	switch o.Delimiter {
+	case "":
+	case ";", ",", "\t":
+		opt.Comma = []rune(o.Delimiter)[0]
+	default:
+		return opt, fmt.Errorf("%w: delimiter %q: use \";\", \",\" or \"\\t\"", ErrOptions, o.Delimiter)
+	}
+	enc, err := csv.ParseEncoding(o.Encoding)
+	if err != nil {
+		return opt, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	opt.Encoding = enc
+	if opt.Decimal, err = o.decimal(); err != nil {
+		return opt, err
+	}
+	return opt, nil
+}
+
+// decimal returns the decimal separator that Numbers names, 0 for none.
+func (o Options) decimal() (rune, error) {
+	switch o.Numbers {
+	case "":
+		return 0, nil
+	case "de":
+		return ',', nil
+	case "en":
+		return '.', nil
+	}
+	return 0, fmt.Errorf("%w: numbers %q: use \"de\" (1.250,50) or \"en\" (1,250.50)", ErrOptions, o.Numbers)
 }
 
 var _ pipeline.TableOpener = Tables{}
 
 // OpenTable returns a reader for the table in r, the input named name.
+// Options that make no sense are an error wrapping ErrOptions.
 func (t Tables) OpenTable(name string, r io.Reader, fields []pipeline.Field) (pipeline.RowReader, error) {
 	ext := strings.ToLower(path.Ext(name))
 	switch ext {
 	case ".csv", ".txt", ".tsv":
-		var comma rune
-		if d := t.Options[name].Delimiter; d != "" {
-			comma = []rune(d)[0]
+		opt, err := t.Options[name].csv()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		return csv.NewReader(name, r, csv.Options{Comma: comma})
+		return csv.NewReader(name, r, opt)
 	case ".xlsx", ".xlsm":
 		return xlsx.NewReader(name, r, xlsx.Options{Sheet: t.Options[name].Sheet})
 	case ".xls", ".ods", ".numbers":
