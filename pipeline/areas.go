@@ -157,6 +157,7 @@ func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu
 		}
 		areaYear := kf.latestFor(a.Code)
 		switch {
+		case !kf.complete:
 		case areaYear == 0 && kfYear != 0:
 			rep.Warnf(CodeUnmatchedKey, Pos{File: j.KeyFigures.Name}, a.Code, fmt.Sprintf("Kennzahlen bis %d", kfYear),
 				"Für den Aktionsraum %s (%s) gibt es keine Kennzahlen", a.Code, a.Name)
@@ -164,7 +165,7 @@ func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu
 			rep.Warnf(CodeUnmatchedKey, Pos{File: j.KeyFigures.Name}, a.Code, fmt.Sprintf("Kennzahlen für %d", kfYear),
 				"Für den Aktionsraum %s (%s) fehlen die Kennzahlen des Jahres %d; veröffentlicht werden die von %d", a.Code, a.Name, kfYear, areaYear)
 		}
-		if _, ok := fu.sums[fundKey{a.Code, fundYear, FundArea}]; !ok && fundYear != 0 {
+		if _, ok := fu.sums[fundKey{a.Code, fundYear, FundArea}]; !ok && fundYear != 0 && fu.complete {
 			rep.Warnf(CodeUnmatchedKey, Pos{File: j.FundUsage.Name}, a.Code, fmt.Sprintf("Maßnahmen aus dem Aktionsraumfonds %d", fundYear),
 				"Für den Aktionsraum %s (%s) gibt es %d keine Maßnahme aus dem Aktionsraumfonds", a.Code, a.Name, fundYear)
 		}

@@ -40,6 +40,8 @@ type fundUsage struct {
 	yearly   map[int]int64 // approved cents of all funds per year
 	overYear map[int]Pos
 	fundArea float64
+	// complete is false when the table could not be read to its end.
+	complete bool
 }
 
 func cents(eur float64) int64   { return int64(math.Round(eur * 100)) }
@@ -54,7 +56,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	fu := &fundUsage{sums: map[fundKey]*fundSum{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: j.Rules.FundPerArea}
 	privateIdx, traegerIdx := Index(fields, "privatperson"), Index(fields, "traeger")
 	var werr error
-	err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
+	complete, err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
 		ok = j.checkYearAndArea(reg, fv, row, c, rec, rep) && ok
 		ok = j.checkFundRow(fv, row, c, rec, rep) && ok
 		res.Actions++
@@ -77,6 +79,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	if err != nil {
 		return nil, err
 	}
+	fu.complete = complete
 	fu.warn(reg, j.Rules, rep)
 	return fu, nil
 }

@@ -182,27 +182,30 @@ func (hi *hashedInput) finish(res *Result, rows int) error {
 // readTable streams the rows of a tabular input through its schema and calls
 // fn for every row with its record and whether the row had no error. It
 // returns the number of data rows.
-func (j *Job) readTable(ctx context.Context, role string, in Input, s Schema, refs map[string]KeyResolver, res *Result, fn func(Row, Caster, Record, bool)) error {
+// It returns whether the whole table was read: a file that stops being
+// readable halfway has its error reported, and checks that need every row
+// (keys without a partner) are skipped for it.
+func (j *Job) readTable(ctx context.Context, role string, in Input, s Schema, refs map[string]KeyResolver, res *Result, fn func(Row, Caster, Record, bool)) (bool, error) {
 	hi, err := j.open(role, in)
 	if err != nil {
-		return err
+		return false, err
 	}
-	rows, err := j.castRows(ctx, hi.name, hi, s, refs, res.Report, fn)
+	rows, complete, err := j.castRows(ctx, role, hi.name, hi, s, refs, res.Report, fn)
 	if err != nil {
 		hi.rc.Close()
-		return err
+		return false, err
 	}
-	return hi.finish(res, rows)
+	return complete, hi.finish(res, rows)
 }
 
-func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, refs map[string]KeyResolver, rep *Report, fn func(Row, Caster, Record, bool)) (int, error) {
+func (j *Job) castRows(ctx context.Context, role, name string, r io.Reader, s Schema, refs map[string]KeyResolver, rep *Report, fn func(Row, Caster, Record, bool)) (n int, complete bool, err error) {
 	var bad *BadInput
-	rr, err := j.Tables.OpenTable(name, r, s.Fields())
+	rr, err := j.Tables.OpenTable(role, name, r, s.Fields())
 	if errors.As(err, &bad) {
 		rep.Add(bad.Issue)
-		return 0, nil
+		return 0, false, nil
 	} else if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if c, ok := rr.(io.Closer); ok {
 		defer c.Close()
@@ -210,19 +213,19 @@ func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, 
 	header, err := rr.Read()
 	if err == io.EOF {
 		rep.Errorf(CodeBlankTable, rr.Origin().At(0, 0, ""), "", "eine Kopfzeile und Datenzeilen", "Die Tabelle ist leer")
-		return 0, nil
+		return 0, false, nil
 	}
 	if errors.As(err, &bad) {
 		rep.Add(bad.Issue)
-		return 0, nil
+		return 0, false, nil
 	} else if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	caster := s.Bind(rr.Origin(), header, refs, rep)
 	if caster == nil {
-		return 0, nil
+		return 0, false, nil
 	}
-	n := 0
+	complete = true
 	tail := newTrailer(rr.Origin(), caster, s.Fields(), rep)
 	data := func(row Row) {
 		rec, ok := caster.Cast(row, rep)
@@ -235,7 +238,7 @@ func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, 
 	}
 	for {
 		if n%1024 == 0 && ctx.Err() != nil {
-			return n, ctx.Err()
+			return n, false, ctx.Err()
 		}
 		row, err := rr.Read()
 		if err == io.EOF {
@@ -245,9 +248,13 @@ func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, 
 		if errors.As(err, &bad) {
 			tail.flush(data)
 			rep.Add(bad.Issue)
+			if bad.Resume {
+				continue
+			}
+			complete = false
 			break
 		} else if err != nil {
-			return n, err
+			return n, false, err
 		}
 		tail.push(row, data)
 	}
@@ -259,5 +266,5 @@ func (j *Job) castRows(ctx context.Context, name string, r io.Reader, s Schema, 
 	if n == 0 {
 		rep.Errorf(CodeBlankTable, rr.Origin().At(header.Line+1, 0, ""), "", "mindestens eine Datenzeile", "Die Tabelle hat keine Datenzeilen")
 	}
-	return n, nil
+	return n, complete, nil
 }

@@ -62,7 +62,7 @@ const boundaries = `{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"code":"Hoerde"},"geometry":{"type":"Polygon","coordinates":[[[7.50,51.48],[7.50,51.49],[7.51,51.49],[7.51,51.48],[7.50,51.48]]]}}
 ]}`
 
-const figures = `Aktionsraum;Jahr;Einwohner;Anteil unter 18 (%)
+const figures = `Aktionsraum;Jahr;Einwohner;Anteil unter 18 (%);Anteil ab 65 (%);Ausländeranteil (%);Arbeitslosenquote (%);SGB-II-Quote (%);Kinderarmut (%)
 Borsigplatz;2023;12.345;20,5
 Borsigplatz;2024;12.400;20,7
 Hörde;2023;20100;18,0

@@ -10,6 +10,8 @@ type keyFigures struct {
 	fields []Field
 	fv     fieldValue
 	rows   map[areaYear]Record
+	// complete is false when the table could not be read to its end.
+	complete bool
 }
 
 // areaYear identifies a row of key figures: area and year.
@@ -23,7 +25,7 @@ type areaYear struct {
 func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*keyFigures, error) {
 	fields := j.KeyFigureSchema.Fields()
 	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), rows: map[areaYear]Record{}}
-	err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
+	complete, err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
 		ok = j.checkYearAndArea(reg, kf.fv, row, c, rec, res.Report) && ok
 		res.KeyFigureRows++
 		if !ok {
@@ -32,6 +34,7 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 		year, _ := kf.fv.int(rec, "jahr")
 		kf.rows[areaYear{kf.fv.str(rec, "code"), int(year)}] = append(Record(nil), rec...)
 	})
+	kf.complete = complete
 	return kf, err
 }
 

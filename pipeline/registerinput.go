@@ -12,7 +12,7 @@ func (j *Job) readRegister(res *Result) (*Register, error) {
 	fv := newFieldValue(j.RegisterSchema.Fields())
 	var areas []Area
 	var first Pos
-	err := j.readTable(context.Background(), "register", j.Register, j.RegisterSchema, nil, res, func(row Row, c Caster, rec Record, ok bool) {
+	_, err := j.readTable(context.Background(), "register", j.Register, j.RegisterSchema, nil, res, func(row Row, c Caster, rec Record, ok bool) {
 		if first.File == "" {
 			first = c.Pos(row, "code")
 		}

@@ -40,16 +40,22 @@ type Noter interface {
 }
 
 // TableOpener turns an opened input into a RowReader, choosing the format.
-// The fields of the table's schema let a reader find the header row and the
-// sheet that holds the table. It returns a *BadInput for content that is not
-// a readable table.
+// The role ("register", "fund_usage", "key_figures") selects the reading
+// options configured for that input; the fields of the table's schema let a
+// reader find the header row and the sheet that holds the table. It returns
+// a *BadInput for content that is not a readable table.
 type TableOpener interface {
-	OpenTable(name string, r io.Reader, fields []Field) (RowReader, error)
+	OpenTable(role, name string, r io.Reader, fields []Field) (RowReader, error)
 }
 
 // BadInput is an error that carries the issue that stopped reading an input:
 // a malformed CSV quote, a corrupt workbook.
-type BadInput struct{ Issue Issue }
+type BadInput struct {
+	Issue Issue
+	// Resume is true when reading can go on with the next row, as after one
+	// malformed CSV record, so that every problem of a file is found.
+	Resume bool
+}
 
 func (e *BadInput) Error() string { return e.Issue.String() }
 

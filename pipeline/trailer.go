@@ -38,9 +38,10 @@ const maxTrailer = 1000
 // footnotes ("Quelle: …", "* vorläufig", "Stand: …", "1) …") and a total row
 // ("Summe"), which staff add to the tables they send. Such rows are held back
 // until a data row follows, which makes them data after all, or the table
-// ends, which makes them its trailer: blank rows and footnotes are skipped
-// with a warning each, the total row is checked against the sums of the data
-// rows. Only these candidates are held, so the table still streams.
+// ends, which makes them its trailer: blank rows are dropped silently,
+// footnotes skipped with a warning each, and the total row is checked against
+// the sums of the data rows. Only these candidates are held, so the table
+// still streams.
 type trailer struct {
 	origin Origin
 	caster Caster
@@ -72,9 +73,6 @@ func (t *trailer) push(row Row, data func(Row)) {
 		t.flush(data)
 		data(row)
 		return
-	case kind == blankRow && len(t.held) == 0:
-		data(row)
-		return
 	case kind == totalRow:
 		// A total row must be the last row with values.
 		t.flush(data)
@@ -101,7 +99,8 @@ func (t *trailer) end(data func(Row)) {
 	for _, h := range t.held {
 		switch h.kind {
 		case blankRow:
-			data(h.row)
+			// Empty rows below a table (often only formatted, by the
+			// hundred in a workbook) are dropped without a word.
 		case footnoteRow:
 			col, text := firstValue(h.row.Values)
 			t.rep.Warnf(CodeFootnote, t.origin.At(h.row.Line, col+1, ""), strings.TrimSpace(text), "",

@@ -51,7 +51,7 @@ func TestRealWorldFundLedger(t *testing.T) {
 	}
 	want := []string{
 		"read-note@6:0", "total-mismatch@6:11", // Summe: Bewilligt matches, Ausgezahlt does not
-		"blank-row@7:0", "footnote-row@8:1", "footnote-row@9:1", "footnote-row@10:1", "blank-row@11:0",
+		"footnote-row@8:1", "footnote-row@9:1", "footnote-row@10:1",
 		"read-note@0:0", "read-note@0:0", // Windows-1252, decimal comma
 		"unmatched-key@0:0", // HOE has no Aktionsraumfonds action in 2024
 	}

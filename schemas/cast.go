@@ -53,6 +53,14 @@ func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pi
 			rep.Errorf(pipeline.CodeMissingHeader, o.At(header.Line, 0, ""), "", fmt.Sprintf("eine Spalte „%s“", f.Title),
 				"Die Pflichtspalte „%s“ fehlt in der Kopfzeile", f.Title)
 			ok = false
+		} else {
+			// An optional column may be empty, not absent: rules hang on
+			// them (Privatperson hides a name, Status keeps a rejected
+			// application out of the sums), and a misspelt header would
+			// otherwise publish an empty column without a word.
+			rep.Errorf(pipeline.CodeMissingHeader, o.At(header.Line, 0, ""), "", fmt.Sprintf("eine Spalte „%s“", f.Title),
+				"Die Spalte „%s“ fehlt in der Kopfzeile; fügen Sie sie hinzu (ihre Zellen dürfen leer bleiben)", f.Title)
+			ok = false
 		}
 		if f.Constraints.Unique {
 			c.uniques[fi] = map[string]int{}
@@ -159,7 +167,7 @@ func (c *caster) Cast(row pipeline.Row, rep *pipeline.Report) (pipeline.Record, 
 			}
 		}
 	}
-	if len(c.pk) > 0 && ok {
+	if len(c.pk) > 0 && c.keyComplete() {
 		parts := make([]string, len(c.pk))
 		for i, fi := range c.pk {
 			parts[i] = fmt.Sprint(c.rec[fi])
@@ -174,6 +182,17 @@ func (c *caster) Cast(row pipeline.Row, rep *pipeline.Report) (pipeline.Record, 
 		}
 	}
 	return c.rec, ok
+}
+
+// keyComplete reports whether every field of the primary key has a value, so
+// that a duplicate key is found even in a row with errors in other cells.
+func (c *caster) keyComplete() bool {
+	for _, fi := range c.pk {
+		if c.rec[fi] == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *caster) titles(idx []int) string {

@@ -142,7 +142,7 @@ func TestCastUniqueAndPrimaryKey(t *testing.T) {
 
 	k, _ := Builtin(KeyFigures)
 	rep = &pipeline.Report{}
-	hdr := pipeline.Row{Line: 1, Values: []string{"aktionsraum", "JAHR", "Einwohner"}}
+	hdr := pipeline.Row{Line: 1, Values: kfHeader(t, "aktionsraum", "JAHR", "Einwohner")}
 	c = k.Bind(csvOrigin(), hdr, testRefs, rep)
 	c.Cast(pipeline.Row{Line: 2, Values: []string{"Hafen", "2024", "1.234"}}, rep)
 	c.Cast(pipeline.Row{Line: 3, Values: []string{"HAFEN", "2024", "1234"}}, rep)
@@ -174,7 +174,7 @@ func TestBindHeader(t *testing.T) {
 func TestBlankRowSkipped(t *testing.T) {
 	s, _ := Builtin(KeyFigures)
 	rep := &pipeline.Report{}
-	c := s.Bind(csvOrigin(), pipeline.Row{Line: 1, Values: []string{"Aktionsraum", "Jahr"}}, testRefs, rep)
+	c := s.Bind(csvOrigin(), pipeline.Row{Line: 1, Values: kfHeader(t, "Aktionsraum", "Jahr")}, testRefs, rep)
 	rec, ok := c.Cast(pipeline.Row{Line: 2, Values: []string{"", " "}}, rep)
 	if rec != nil || ok || len(rep.Issues) != 1 || rep.Issues[0].Severity != pipeline.Warning {
 		t.Fatalf("rec %v ok %v issues %v", rec, ok, rep.Issues)
@@ -225,7 +225,7 @@ func TestBuiltinSchemasDeclarePersonalData(t *testing.T) {
 // Readers reuse their row slices; positions must keep the header's text.
 func TestBindCopiesHeader(t *testing.T) {
 	s, _ := Builtin(KeyFigures)
-	hdr := pipeline.Row{Line: 1, Values: []string{"Aktionsraum", "Jahr", "Einwohner"}}
+	hdr := pipeline.Row{Line: 1, Values: kfHeader(t, "Aktionsraum", "Jahr", "Einwohner")}
 	c := s.Bind(csvOrigin(), hdr, testRefs, &pipeline.Report{})
 	hdr.Values[2] = "overwritten"
 	if got := c.Pos(pipeline.Row{Line: 2}, "einwohner").Field; got != "Einwohner" {
@@ -363,7 +363,7 @@ func TestOriginDecimalDecides(t *testing.T) {
 			if rec[9] != tc.want {
 				t.Errorf("Bewilligt %q = %v, want %v (%v)", tc.amount, rec[9], tc.want, rep.Issues)
 			}
-			kc := k.Bind(o, pipeline.Row{Line: 1, Values: []string{"Aktionsraum", "Jahr", "Einwohner"}}, testRefs, rep)
+			kc := k.Bind(o, pipeline.Row{Line: 1, Values: kfHeader(t, "Aktionsraum", "Jahr", "Einwohner")}, testRefs, rep)
 			rec, _ = kc.Cast(pipeline.Row{Line: 2, Values: []string{"Hafen", "2024", tc.people}}, rep)
 			if rec[2] != tc.wantPeop {
 				t.Errorf("Einwohner %q = %v, want %v", tc.people, rec[2], tc.wantPeop)
@@ -507,7 +507,7 @@ func TestCastTotal(t *testing.T) {
 	}
 	// A sum above a field's maximum is no constraint error.
 	k, _ := Builtin(KeyFigures)
-	kc := k.Bind(csvOrigin(), pipeline.Row{Line: 1, Values: []string{"Aktionsraum", "Jahr", "Anteil unter 18 (%)"}}, testRefs, rep).(pipeline.TotalCaster)
+	kc := k.Bind(csvOrigin(), pipeline.Row{Line: 1, Values: kfHeader(t, "Aktionsraum", "Jahr", "Anteil unter 18 (%)")}, testRefs, rep).(pipeline.TotalCaster)
 	if rec := kc.CastTotal(pipeline.Row{Line: 5, Values: []string{"Gesamt", "-", "150,5"}}, rep); rec[3] != 150.5 || rec[1] != nil || len(rep.Issues) != 1 {
 		t.Errorf("record %#v, issues %v", rec, rep.Issues)
 	}
@@ -598,7 +598,7 @@ func punctuated(format string) bool {
 func TestMissingValues(t *testing.T) {
 	k, _ := Builtin(KeyFigures)
 	rep := &pipeline.Report{}
-	hdr := pipeline.Row{Line: 1, Values: []string{"Aktionsraum", "Jahr", "Einwohner", "Anteil unter 18 (%)", "Anteil ab 65 (%)", "Kinderarmut (%)"}}
+	hdr := pipeline.Row{Line: 1, Values: kfHeader(t, "Aktionsraum", "Jahr", "Einwohner", "Anteil unter 18 (%)", "Anteil ab 65 (%)", "Kinderarmut (%)")}
 	c := k.Bind(csvOrigin(), hdr, testRefs, rep)
 	rec, ok := c.Cast(pipeline.Row{Line: 2, Values: []string{"Hafen", "2024", "-", "\u00a0–\u00a0", ".", "12,5\u202f%"}}, rep)
 	if !ok || rec[2] != nil || rec[3] != nil || rec[4] != nil || rec[8] != 12.5 || len(rep.Issues) != 0 {
@@ -608,5 +608,58 @@ func TestMissingValues(t *testing.T) {
 	c = s.Bind(csvOrigin(), fundHeader, testRefs, rep)
 	if _, ok := c.Cast(fundRow(2, "X|Hafen|2024|Projektbudget|T|V||||-||"), rep); ok || len(rep.Issues) != 1 || rep.Issues[0].Code != pipeline.CodeTypeError {
 		t.Fatalf("a dash as amount: issues %v", rep.Issues)
+	}
+}
+
+// kfHeader is a complete key-figures header whose first columns are first,
+// followed by the schema's other titles: every column must be present.
+func kfHeader(t *testing.T, first ...string) []string {
+	t.Helper()
+	s, err := Builtin(KeyFigures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, h := range first {
+		have[strings.ToLower(h)] = true
+	}
+	out := append([]string(nil), first...)
+	for _, f := range s.Fields() {
+		if !have[strings.ToLower(f.Title)] {
+			out = append(out, f.Title)
+		}
+	}
+	return out
+}
+
+func TestBindMissingOptionalColumn(t *testing.T) {
+	s, _ := Builtin(FundUsage)
+	var without []string
+	for _, h := range fundHeader.Values {
+		if h != "Privatperson" {
+			without = append(without, h)
+		}
+	}
+	rep := &pipeline.Report{}
+	if c := s.Bind(csvOrigin(), pipeline.Row{Line: 1, Values: without}, testRefs, rep); c != nil {
+		t.Fatal("a table without the Privatperson column must not bind: names of private persons would be published")
+	}
+	if len(rep.Issues) != 1 || rep.Issues[0].Code != pipeline.CodeMissingHeader || !strings.Contains(rep.Issues[0].Message, "Privatperson") {
+		t.Fatalf("issues %v", rep.Issues)
+	}
+}
+
+func TestDuplicateKeyReportedBesideOtherErrors(t *testing.T) {
+	k, _ := Builtin(KeyFigures)
+	rep := &pipeline.Report{}
+	c := k.Bind(csvOrigin(), pipeline.Row{Line: 1, Values: kfHeader(t, "Aktionsraum", "Jahr", "Einwohner")}, testRefs, rep)
+	c.Cast(pipeline.Row{Line: 2, Values: []string{"Hafen", "2024", "1234"}}, rep)
+	c.Cast(pipeline.Row{Line: 3, Values: []string{"Hafen", "2024", "abc"}}, rep)
+	codes := map[string]bool{}
+	for _, i := range rep.Issues {
+		codes[i.Code] = true
+	}
+	if !codes[pipeline.CodeUnique] || !codes[pipeline.CodeTypeError] {
+		t.Fatalf("issues %v, want the duplicate and the type error", rep.Issues)
 	}
 }

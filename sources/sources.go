@@ -85,20 +85,27 @@ func (o Options) decimal() (rune, error) {
 
 var _ pipeline.TableOpener = Tables{}
 
-// OpenTable returns a reader for the table in r, the input named name.
-// Options that make no sense are an error wrapping ErrOptions.
-func (t Tables) OpenTable(name string, r io.Reader, fields []pipeline.Field) (pipeline.RowReader, error) {
+// OpenTable returns a reader for the table in r, the input named name, read
+// with the options of its role. Options that make no sense are an error
+// wrapping ErrOptions.
+func (t Tables) OpenTable(role, name string, r io.Reader, fields []pipeline.Field) (pipeline.RowReader, error) {
+	o := t.Options[role]
 	ext := strings.ToLower(path.Ext(name))
 	switch ext {
 	case ".csv", ".txt", ".tsv":
-		opt, err := t.Options[name].csv()
+		opt, err := o.csv()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		return csv.NewReader(name, r, opt)
-	case ".xlsx", ".xlsm":
-		return xlsx.NewReader(name, r, xlsx.Options{Sheet: t.Options[name].Sheet})
-	case ".xls", ".ods", ".numbers":
+	case ".xlsx", ".xlsm", ".xls", ".ods":
+		// The xlsx reader tells an old .xls or an .ods by its content and says what to do.
+		dec, err := o.decimal()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return xlsx.NewReader(name, r, fields, xlsx.Options{Sheet: o.Sheet, Decimal: dec})
+	case ".numbers":
 		return nil, unsupported(name, "Das Format %s wird nicht gelesen. Bitte in Excel oder LibreOffice öffnen und als .xlsx (Excel-Arbeitsmappe) speichern", ext)
 	}
 	return nil, unsupported(name, "Unbekanntes Dateiformat „%s“. Erwartet wird eine .xlsx- oder .csv-Datei", ext)

@@ -21,7 +21,7 @@ func TestOpenTableByExtension(t *testing.T) {
 		{"grenzen.shp", "Unbekanntes Dateiformat"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Tables{}.OpenTable(tc.name, strings.NewReader("A;B\n1;2\n"), nil)
+			r, err := Tables{}.OpenTable("key_figures", tc.name, strings.NewReader("A;B\n1;2\n"), nil)
 			if tc.wantErr == "" {
 				if err != nil || r == nil {
 					t.Fatalf("OpenTable: %v", err)
@@ -55,7 +55,7 @@ func TestOpenTableOptions(t *testing.T) {
 			if err := tc.opt.Check(); err != nil {
 				t.Fatal(err)
 			}
-			r, err := Tables{Options: map[string]Options{"k.csv": tc.opt}}.OpenTable("k.csv", strings.NewReader(file), nil)
+			r, err := Tables{Options: map[string]Options{"key_figures": tc.opt}}.OpenTable("key_figures", "k.csv", strings.NewReader(file), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,7 +81,7 @@ func TestOptionsCheck(t *testing.T) {
 			if err := o.Check(); !errors.Is(err, ErrOptions) {
 				t.Errorf("Check = %v, want ErrOptions", err)
 			}
-			_, err := Tables{Options: map[string]Options{"k.csv": o}}.OpenTable("k.csv", strings.NewReader("A\n1\n"), nil)
+			_, err := Tables{Options: map[string]Options{"key_figures": o}}.OpenTable("key_figures", "k.csv", strings.NewReader("A\n1\n"), nil)
 			if !errors.Is(err, ErrOptions) || !strings.Contains(err.Error(), "k.csv") {
 				t.Errorf("OpenTable = %v, want ErrOptions naming the file", err)
 			}

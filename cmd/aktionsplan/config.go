@@ -113,11 +113,8 @@ func (c *Config) check() error {
 		default:
 			return fmt.Errorf("%w: %s: [read.%s]: unknown input (register, fund_usage or key_figures)", errConfig, c.name, role)
 		}
-		if o.Delimiter != "" && o.Delimiter != ";" && o.Delimiter != "," && o.Delimiter != "\t" {
-			return fmt.Errorf("%w: %s: [read.%s] delimiter %q: use \";\", \",\" or \"\\t\"", errConfig, c.name, role, o.Delimiter)
-		}
-		if o.Numbers != "" && o.Numbers != "de" && o.Numbers != "en" {
-			return fmt.Errorf("%w: %s: [read.%s] numbers %q: use \"de\" (1.250,50) or \"en\" (1,250.50)", errConfig, c.name, role, o.Numbers)
+		if err := o.Check(); err != nil {
+			return fmt.Errorf("%w: %s: [read.%s]: %w", errConfig, c.name, role, err)
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -352,3 +353,45 @@ func TestUsageErrors(t *testing.T) {
 }
 
 var _ fs.FS = examples.Dortmund()
+
+// Two inputs in one workbook are read from their own sheets, every time:
+// read options belong to the input's role, not to the file name.
+func TestTwoInputsInOneWorkbook(t *testing.T) {
+	cfg := exampleCopy(t)
+	dir := filepath.Dir(cfg)
+	f, err := excelize.OpenFile(filepath.Join(dir, "mittelverwendung.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.NewSheet("Kennzahlen")
+	data, _ := os.ReadFile(filepath.Join(dir, "kennzahlen.csv"))
+	for r, line := range strings.Split(strings.TrimSpace(strings.TrimPrefix(string(data), "\ufeff")), "\r\n") {
+		for c, cell := range strings.Split(line, ";") {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			var v any = cell
+			if x, err := strconv.ParseFloat(strings.ReplaceAll(cell, ",", "."), 64); err == nil && r > 0 {
+				v = x
+			}
+			f.SetCellValue("Kennzahlen", ref, v)
+		}
+	}
+	if err := f.SaveAs(filepath.Join(dir, "daten.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	conf := `[inputs]
+register = "register.csv"
+areas = "aktionsraeume.geojson"
+fund_usage = "daten.xlsx"
+key_figures = "daten.xlsx"
+[read.fund_usage]
+sheet = "Mittelverwendung"
+[read.key_figures]
+sheet = "Kennzahlen"
+`
+	os.WriteFile(cfg, []byte(conf), 0o644)
+	for i := 0; i < 5; i++ {
+		if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "validate", "--config", cfg); code != exitOK {
+			t.Fatalf("run %d: exit %d\n%s%s", i, code, stdout, stderr)
+		}
+	}
+}

@@ -190,11 +190,7 @@ func (a *app) job(in inputFlags) (*Config, *pipeline.Job, error) {
 			return nil, nil, err
 		}
 	}
-	opts := map[string]sources.Options{}
-	for role, in := range map[string]pipeline.Input{"register": j.Register, "fund_usage": j.FundUsage, "key_figures": j.KeyFigures} {
-		opts[in.Name] = cfg.Read[role]
-	}
-	j.Tables = sources.Tables{Options: opts}
+	j.Tables = sources.Tables{Options: cfg.Read}
 	for _, x := range []struct {
 		dst              *pipeline.Schema
 		configured, name string

@@ -242,11 +242,22 @@ func (r *Reader) readError(err error) error {
 		if errors.As(r.dec.err, &de) && de.Line <= pe.Line {
 			return r.encodingError(de)
 		}
-		return &pipeline.BadInput{Issue: pipeline.Issue{
+		msg := fmt.Sprintf("Die Zeile ist kein gültiges CSV (Zeichen %d: %s)", pe.Column, germanParseError(pe.Err))
+		if pe.StartLine != pe.Line {
+			// An opening quote that is never closed swallows the lines
+			// after it: the place to fix is where the record starts.
+			msg = fmt.Sprintf("Ein Feld in Anführungszeichen beginnt in Zeile %d und wird erst in Zeile %d (Zeichen %d) oder nie geschlossen: %s",
+				pe.StartLine, pe.Line, pe.Column, germanParseError(pe.Err))
+		}
+		// encoding/csv goes on with the line after the bad record, so the
+		// rest of the file is still checked; the lines of the bad record
+		// are not reported again as empty rows.
+		r.started, r.end = true, max(r.end, pe.Line)
+		return &pipeline.BadInput{Resume: true, Issue: pipeline.Issue{
 			Code: pipeline.CodeMalformed, Severity: pipeline.Error,
-			Pos:      pipeline.Pos{File: r.origin.File, Row: pe.Line},
+			Pos:      pipeline.Pos{File: r.origin.File, Row: pe.StartLine},
 			Expected: "eine CSV-Zeile mit korrekt gesetzten Anführungszeichen",
-			Message:  fmt.Sprintf("Die Zeile ist kein gültiges CSV (Zeichen %d: %s)", pe.Column, germanParseError(pe.Err)),
+			Message:  msg,
 		}}
 	}
 	return fmt.Errorf("%w: %s: %w", pipeline.ErrInput, r.origin.File, err)

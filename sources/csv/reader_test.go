@@ -3,6 +3,7 @@ package csv
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -444,4 +445,54 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// After a malformed record the reader goes on, so one pass finds every
+// problem; the position is where the bad record starts.
+func TestReaderResumesAfterMalformedRecord(t *testing.T) {
+	in := "A;B\n1;2\n3;x\"y\n5;6\n7;a\"b\n9;10\n"
+	r, err := NewReader("t.csv", strings.NewReader(in), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines, bad []int
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		var b *pipeline.BadInput
+		if errors.As(err, &b) {
+			if !b.Resume {
+				t.Fatalf("malformed record not resumable: %v", b)
+			}
+			bad = append(bad, b.Issue.Pos.Row)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, row.Line)
+	}
+	if fmt.Sprint(lines) != "[1 2 4 6]" || fmt.Sprint(bad) != "[3 5]" {
+		t.Fatalf("rows on %v, bad records on %v", lines, bad)
+	}
+}
+
+func TestReaderUnclosedQuoteNamesItsStart(t *testing.T) {
+	in := "A;B\n1;2\n\"3;4\n5;6\n7;8\n"
+	r, _ := NewReader("t.csv", strings.NewReader(in), Options{})
+	for {
+		_, err := r.Read()
+		var b *pipeline.BadInput
+		if errors.As(err, &b) {
+			if b.Issue.Pos.Row != 3 || !strings.Contains(b.Issue.Message, "beginnt in Zeile 3") {
+				t.Fatalf("issue %+v", b.Issue)
+			}
+			return
+		}
+		if err == io.EOF {
+			t.Fatal("no error for an unclosed quote")
+		}
+	}
 }
