@@ -260,3 +260,16 @@ func TestJobReportsUnmatchedBoundaries(t *testing.T) {
 		t.Fatalf("errors %v, want %v", codes, want)
 	}
 }
+
+func TestJobRegisterSpellingOfTwoAreas(t *testing.T) {
+	j := job("1;BOR;2024;Aktionsraumfonds;T;V;;;;100;;bewilligt\n")
+	j.Register = text("register.csv", register+"HOS,Hörde Süd,Stadterneuerung,2009,,Hoerde\n")
+	res, err := j.Validate(context.Background())
+	if !errors.Is(err, pipeline.ErrInvalid) {
+		t.Fatalf("err %v", err)
+	}
+	is := res.Report.Issues[0]
+	if is.Code != pipeline.CodeUnique || is.Pos.Row != 5 || is.Pos.Field != "schreibweisen" || is.Value != "Hoerde" || !strings.Contains(is.Message, "HOE (Zeile 3)") {
+		t.Fatalf("issue %+v", is)
+	}
+}

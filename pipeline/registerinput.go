@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"strings"
 )
 
@@ -11,11 +10,15 @@ import (
 func (j *Job) readRegister(res *Result) (*Register, error) {
 	fv := newFieldValue(j.RegisterSchema.Fields())
 	var areas []Area
-	var first Pos
+	// claimed maps each normalised spelling to the area and row that
+	// claimed it first, so that a spelling of two areas is reported at the
+	// cell that repeats it.
+	type claim struct {
+		code string
+		line int
+	}
+	claimed := map[string]claim{}
 	_, err := j.readTable(context.Background(), "register", j.Register, j.RegisterSchema, nil, res, func(row Row, c Caster, rec Record, ok bool) {
-		if first.File == "" {
-			first = c.Pos(row, "code")
-		}
 		if !ok {
 			return
 		}
@@ -32,17 +35,27 @@ func (j *Job) readRegister(res *Result) (*Register, error) {
 			res.Report.Errorf(CodeBusinessRule, c.Pos(row, "gueltig_bis"), fv.str(rec, "gueltig_bis"), "ein Jahr ab "+fv.str(rec, "gueltig_ab"),
 				"Das Ende der Gültigkeit liegt vor ihrem Beginn")
 		}
+		for _, fn := range []struct {
+			field string
+			names []string
+		}{{"code", []string{a.Code}}, {"name", []string{a.Name}}, {"schreibweisen", a.Spellings}} {
+			field := fn.field
+			for _, name := range fn.names {
+				k := NormalizeName(name)
+				if first, dup := claimed[k]; dup && first.code != a.Code {
+					res.Report.Errorf(CodeUnique, c.Pos(row, field), name, "jede Schreibweise bei nur einem Aktionsraum",
+						"Die Schreibweise gehört schon zum Aktionsraum %s (Zeile %d); Namen müssen eindeutig einem Aktionsraum zugeordnet sein", first.code, first.line)
+				} else if !dup {
+					claimed[k] = claim{a.Code, row.Line}
+				}
+			}
+		}
 		areas = append(areas, a)
 	})
 	if err != nil || !res.Report.Valid() {
 		return nil, err
 	}
-	reg, err := NewRegister(areas)
-	if errors.Is(err, ErrRegister) {
-		res.Report.Errorf(CodeUnique, first, "", "jede Schreibweise bei nur einem Aktionsraum", "%s", strings.TrimPrefix(err.Error(), ErrRegister.Error()+": "))
-		return nil, nil
-	}
-	return reg, err
+	return NewRegister(areas)
 }
 
 // LoadRegister reads the area register on its own, as Run does: the input
