@@ -1,12 +1,17 @@
-// Package geojson reads area boundaries from GeoJSON files: a
-// FeatureCollection, a single Feature or a bare geometry, each feature a
-// Polygon or MultiPolygon in WGS84 longitude and latitude, keyed by an area
-// code or name.
+// Package geojson reads area boundaries from GeoJSON files as GIS software
+// and web portals export them: a FeatureCollection, a single Feature or a
+// bare geometry, each feature a Polygon, MultiPolygon or a GeometryCollection
+// of them, keyed by an area code or name, in WGS84 or one of the coordinate
+// systems of German geodata (UTM, Web Mercator), named by a legacy crs member
+// or by configuration.
 //
-// It is the boundary source of the pipeline's read step. Every unusable
-// feature is a positioned issue and is skipped; only a file that is not
-// GeoJSON at all stops reading, as a *pipeline.BadInput. The GeoJSON encoder
-// of published datasets lives in outputs/geojson.
+// It is the boundary source of the pipeline's read step and returns every
+// boundary in WGS84, outer rings counterclockwise. Every unusable feature is
+// a positioned issue and is skipped: a wrong coordinate system or swapped
+// axes, an invalid geometry, a key that occurs twice. Overlapping areas are
+// warnings. Only a file that is not GeoJSON at all stops reading, as a
+// *pipeline.BadInput. The GeoJSON encoder of published datasets lives in
+// outputs/geojson.
 package geojson
 
 import (
@@ -19,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paulmach/orb"
 	orbgeojson "github.com/paulmach/orb/geojson"
 
 	"aktionsplan/pipeline"
@@ -27,27 +33,37 @@ import (
 // Reader reads the boundaries of the action areas from GeoJSON.
 type Reader struct {
 	// IDProperty names the property that holds each feature's key. When it
-	// is empty, the key is the property "code", else the feature's id, else
-	// the property "name", "Name" or "NAME".
+	// is empty, the key is the property "code" (or "Code", "CODE"), else the
+	// feature id, else the property "name" (or "Name", "NAME"). Feature ids
+	// that software numbers rather than people choose, a number (fid,
+	// OBJECTID, also as text) or a server's "layer.12" (GeoServer, WFS),
+	// come after the name: they never name an area.
 	IDProperty string
 	// CRS names the coordinate system of a file without a crs member, such
-	// as "EPSG:25832"; empty means WGS84.
+	// as "EPSG:25832"; empty means WGS84. A file's own crs member wins; when
+	// the two disagree, the report has a warning. Check tells whether the
+	// reader knows the system.
 	CRS string
 }
 
 var _ pipeline.BoundaryReader = Reader{}
 
-// Expected values of the issues, stable for the people who fix the file.
-const (
-	expectPolygon = "Polygon oder MultiPolygon"
-	expectWGS84   = "WGS84 (EPSG:4326)"
-)
+// Check reports a configuration that cannot work: a coordinate system the
+// reader does not know, as an error wrapping ErrCRS. Call it when loading
+// the configuration; ReadBoundaries reports the same as an issue.
+func (rd Reader) Check() error {
+	if _, ok := parseCRS(rd.CRS); rd.CRS != "" && !ok {
+		return fmt.Errorf("%w: %q; supported: EPSG:4326, 4258, 25832, 25833, 4647, 5650, 3857 and CRS84", ErrCRS, rd.CRS)
+	}
+	return nil
+}
 
 // ReadBoundaries returns the usable (multi)polygons of the GeoJSON file name
-// in file order, each with its raw key and its feature number. Unusable
-// features, a missing key, an unsupported coordinate system and an empty
-// collection are issues in rep. A file that is not JSON or not GeoJSON is a
-// *pipeline.BadInput; a failing reader is an error wrapping
+// in WGS84 and in file order, each with its raw key and its feature number.
+// Unusable features, a missing or repeated key, an unsupported coordinate
+// system and an empty collection are errors in rep; rings that were not
+// closed and overlapping areas are warnings. A file that is not JSON or not
+// GeoJSON is a *pipeline.BadInput; a failing reader is an error wrapping
 // pipeline.ErrInput.
 func (rd Reader) ReadBoundaries(name string, r io.Reader, rep *pipeline.Report) ([]pipeline.Boundary, error) {
 	data, err := io.ReadAll(r)
@@ -59,7 +75,8 @@ func (rd Reader) ReadBoundaries(name string, r io.Reader, rep *pipeline.Report) 
 	if bad != nil {
 		return nil, bad
 	}
-	if !checkCRS(name, doc.CRS, rep) {
+	c, ok := rd.fileCRS(name, doc.CRS, rep)
+	if !ok {
 		return nil, nil
 	}
 	feats := doc.features(data, stem(name))
@@ -68,13 +85,73 @@ func (rd Reader) ReadBoundaries(name string, r io.Reader, rep *pipeline.Report) 
 			"Die GeoJSON-Datei enthält keine Features")
 		return nil, nil
 	}
-	var out []pipeline.Boundary
+	fr := &fileReader{Reader: rd, crs: c, rep: rep, keys: map[string]int{}}
+	var areas []area
 	for i, raw := range feats {
-		if b, ok := rd.boundary(raw, pipeline.Pos{File: name, Feature: i + 1}, rep); ok {
-			out = append(out, b)
+		if a, ok := fr.area(raw, pipeline.Pos{File: name, Feature: i + 1}); ok {
+			areas = append(areas, a)
 		}
 	}
+	fr.checkOverlaps(areas)
+	out := make([]pipeline.Boundary, len(areas))
+	for i, a := range areas {
+		out[i] = a.Boundary
+	}
 	return out, nil
+}
+
+// fileCRS returns the coordinate system of a file with the crs member raw:
+// the member's, else the configured one, else WGS84. An unknown system is an
+// error in rep, a disagreement between file and configuration a warning.
+func (rd Reader) fileCRS(name string, raw json.RawMessage, rep *pipeline.Report) (crs, bool) {
+	pos := pipeline.Pos{File: name}
+	conf, confOK := wgs84, true
+	if rd.CRS != "" {
+		conf, confOK = parseCRS(rd.CRS)
+	}
+	if !confOK {
+		rep.Errorf(pipeline.CodeGeometry, pos, rd.CRS, expectCRS,
+			"Das in der Konfiguration angegebene Koordinatensystem ist unbekannt; die Grenzen werden nicht gelesen")
+		return crs{}, false
+	}
+	named := crsName(raw)
+	if named == "" {
+		if !conf.geographic() {
+			rep.Infof(pipeline.CodeRead, pos, "Die Datei nennt kein Koordinatensystem; sie wird wie konfiguriert in %s gelesen und nach WGS84 umgerechnet", conf)
+		}
+		return conf, true
+	}
+	c, ok := parseCRS(named)
+	if !ok {
+		rep.Errorf(pipeline.CodeGeometry, pos, named, expectCRS,
+			"Das Koordinatensystem der Datei (Element „crs“) ist unbekannt; bitte die Datei in einem der unterstützten Systeme exportieren, am einfachsten in WGS84 (EPSG:4326)")
+		return crs{}, false
+	}
+	if rd.CRS != "" && !c.same(conf) {
+		rep.Warnf(pipeline.CodeGeometry, pos, named, fmt.Sprintf("das konfigurierte Koordinatensystem „%s“", rd.CRS),
+			"Die Datei nennt im Element „crs“ das Koordinatensystem %s, die Konfiguration %s; es gilt das der Datei", c, conf)
+	}
+	if !c.geographic() {
+		rep.Infof(pipeline.CodeRead, pos, "Die Koordinaten in %s werden nach WGS84 umgerechnet", c)
+	}
+	return c, true
+}
+
+// fileReader holds what reading one file has found so far.
+type fileReader struct {
+	Reader
+	crs crs
+	rep *pipeline.Report
+	// keys holds the feature number of each key seen.
+	keys map[string]int
+	// notedEasting is set once the notation of UTM eastings was noted.
+	notedEasting bool
+}
+
+// area is a usable boundary with its geometry in the file's system.
+type area struct {
+	pipeline.Boundary
+	src orb.MultiPolygon
 }
 
 // document is the top level of a GeoJSON file.
@@ -117,50 +194,93 @@ type feature struct {
 	Properties orbgeojson.Properties `json:"properties"`
 }
 
-// boundary reads one feature and reports every problem with it.
-func (rd Reader) boundary(raw rawFeature, pos pipeline.Pos, rep *pipeline.Report) (pipeline.Boundary, bool) {
+// area reads one feature and reports every problem with it.
+func (fr *fileReader) area(raw rawFeature, pos pipeline.Pos) (area, bool) {
 	var f feature
 	if raw.bare {
 		f = feature{Type: "Feature", Geometry: raw.data}
 	} else if err := json.Unmarshal(raw.data, &f); err != nil || f.Type != "Feature" {
-		rep.Errorf(pipeline.CodeMalformed, pos, f.Type, "ein GeoJSON-Feature",
+		fr.rep.Errorf(pipeline.CodeMalformed, pos, f.Type, "ein GeoJSON-Feature",
 			"Der Eintrag ist kein lesbares GeoJSON-Feature; er wird übersprungen")
-		return pipeline.Boundary{}, false
+		return area{}, false
 	}
-	mp, geomOK := readGeometry(f.Geometry, pos, rep)
-	key := raw.key
+	src, wgs, geomOK := fr.geometry(f.Geometry, pos)
+	key, field := raw.key, ""
 	switch {
 	case !raw.bare:
-		key = rd.key(f, pos, rep)
+		key, field = fr.key(f, pos)
 	case key == "":
-		rep.Errorf(pipeline.CodeMissingCell, pos, "", "ein Dateiname mit Code oder Namen des Aktionsraums",
+		fr.rep.Errorf(pipeline.CodeMissingCell, pos, "", "ein Dateiname mit Code oder Namen des Aktionsraums",
 			"Die Datei enthält nur eine Geometrie ohne Eigenschaften, und ihr Name nennt keinen Aktionsraum")
 	}
-	if !geomOK || key == "" {
-		return pipeline.Boundary{}, false
+	if key == "" || !fr.firstKey(key, field, pos) || !geomOK {
+		return area{}, false
 	}
-	return pipeline.Boundary{Key: key, Pos: pos, Geometry: mp}, true
+	return area{Boundary: pipeline.Boundary{Key: key, Pos: pos, Geometry: wgs}, src: src}, true
 }
 
-// key returns the key of f, or "" after reporting that it has none.
-func (rd Reader) key(f feature, pos pipeline.Pos, rep *pipeline.Report) string {
-	if rd.IDProperty != "" {
-		if k := keyText(f.Properties[rd.IDProperty]); k != "" {
-			return k
-		}
-		pos.Field = rd.IDProperty
-		rep.Errorf(pipeline.CodeMissingCell, pos, "", fmt.Sprintf("eine Eigenschaft „%s“ mit Code oder Namen des Aktionsraums", rd.IDProperty),
-			"Das Feature hat keine Eigenschaft „%s“; ohne sie lässt sich die Grenze keinem Aktionsraum zuordnen", rd.IDProperty)
-		return ""
+// firstKey reports whether key occurs for the first time in the file, or
+// reports that it does not. Only identical keys are compared here; the
+// pipeline finds two spellings of one area once it has resolved the names.
+func (fr *fileReader) firstKey(key, field string, pos pipeline.Pos) bool {
+	first, seen := fr.keys[key]
+	if !seen {
+		fr.keys[key] = pos.Feature
+		return true
 	}
-	for _, v := range []any{f.Properties["code"], f.ID, f.Properties["name"], f.Properties["Name"], f.Properties["NAME"]} {
-		if k := keyText(v); k != "" {
-			return k
+	pos.Field = field
+	fr.rep.Errorf(pipeline.CodeUnique, pos, key, "eine Grenze je Aktionsraum",
+		"Den Schlüssel „%s“ hat schon Feature %d; das Feature wird übersprungen", key, first)
+	return false
+}
+
+// key returns the key of f and the property it comes from ("id" for the
+// feature id), or "" after reporting that it has none.
+func (fr *fileReader) key(f feature, pos pipeline.Pos) (key, field string) {
+	if fr.IDProperty != "" {
+		if k := keyText(f.Properties[fr.IDProperty]); k != "" {
+			return k, fr.IDProperty
+		}
+		pos.Field = fr.IDProperty
+		fr.rep.Errorf(pipeline.CodeMissingCell, pos, "", fmt.Sprintf("eine Eigenschaft „%s“ mit Code oder Namen des Aktionsraums", fr.IDProperty),
+			"Das Feature hat keine Eigenschaft „%s“; ohne sie lässt sich die Grenze keinem Aktionsraum zuordnen", fr.IDProperty)
+		return "", ""
+	}
+	chosenID, numberedID := f.ID, any(nil)
+	if numbered(f.ID) {
+		chosenID, numberedID = nil, f.ID
+	}
+	for _, c := range []struct {
+		field string
+		value any
+	}{
+		{"code", f.Properties["code"]}, {"Code", f.Properties["Code"]}, {"CODE", f.Properties["CODE"]},
+		{"id", chosenID},
+		{"name", f.Properties["name"]}, {"Name", f.Properties["Name"]}, {"NAME", f.Properties["NAME"]},
+		{"id", numberedID},
+	} {
+		if k := keyText(c.value); k != "" {
+			return k, c.field
 		}
 	}
-	rep.Errorf(pipeline.CodeMissingCell, pos, "", "eine Eigenschaft „code“, eine Feature-id oder eine Eigenschaft „name“",
+	fr.rep.Errorf(pipeline.CodeMissingCell, pos, "", "eine Eigenschaft „code“, eine Feature-id oder eine Eigenschaft „name“",
 		"Das Feature hat weder Code noch id noch Namen; ohne sie lässt sich die Grenze keinem Aktionsraum zuordnen")
-	return ""
+	return "", ""
+}
+
+// numbered reports whether a feature id was numbered by software: a number,
+// also as text ("5", as OGC API Features servers write it), or a layer name,
+// a dot and a number ("aktionsraeume.5", as GeoServer writes it).
+func numbered(id any) bool {
+	switch id := id.(type) {
+	case float64:
+		return true
+	case string:
+		i := strings.LastIndexByte(id, '.')
+		_, err := strconv.ParseUint(id[i+1:], 10, 64)
+		return err == nil && i != 0
+	}
+	return false
 }
 
 // keyText is the text of a string or number key; other values are no key.

@@ -1,0 +1,75 @@
+package geojson
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/peterstace/simplefeatures/geom"
+
+	"aktionsplan/pipeline"
+)
+
+// minOverlapM2 is the smallest overlap of two areas that is reported.
+// Neighbours that share an edge exactly intersect in a line, which has no
+// area and is no overlap; below 1 m² an overlap is rounding noise of the
+// coordinates (a shared vertex rounded differently by a millimetre or two),
+// not a drawing mistake.
+const minOverlapM2 = 1.0
+
+// checkOverlaps warns about every pair of areas that overlap by at least
+// minOverlapM2, at the later feature, with the size of the overlap and a
+// point inside it. Areas are intersected in the file's coordinate system,
+// where the GIS that drew them made shared edges straight and shared; the
+// intersection is then converted to WGS84 and measured on the ellipsoid.
+// Intersected in WGS84, an edge that is straight in UTM bows by centimetres,
+// and a neighbour's vertex on it would make a false overlap of tens of
+// square metres (TestOverlapInFileSystem).
+func (fr *fileReader) checkOverlaps(areas []area) {
+	gs := make([]geom.Geometry, len(areas))
+	for i, a := range areas {
+		gs[i] = geomMultiPolygon(a.src)
+	}
+	for j := range areas {
+		for i := range j {
+			a, b := areas[i], areas[j]
+			if !a.src.Bound().Intersects(b.src.Bound()) {
+				continue
+			}
+			inter, err := geom.Intersection(gs[i], gs[j])
+			if err != nil {
+				// Only numerically degenerate input fails; the areas are
+				// valid, so that is not worth a report of its own.
+				continue
+			}
+			overlap := orbPolygons(inter)
+			m2 := pipeline.AreaKM2(fr.project(overlap)) * 1e6
+			if m2 < minOverlapM2 {
+				continue
+			}
+			in, _ := inter.PointOnSurface().XY()
+			fr.rep.Warnf(pipeline.CodeGeometry, b.Pos, formatM2(m2), "Aktionsräume, die sich höchstens an den Rändern berühren",
+				"Die Grenze von „%s“ überschneidet die von „%s“ (Feature %d) auf %s, etwa bei %s",
+				b.Key, a.Key, a.Pos.Feature, formatM2(m2), fr.computedPlace(orb.Point{in.X, in.Y}))
+		}
+	}
+}
+
+// formatM2 writes an area in square metres the German way: "1.234 m²",
+// with one decimal below 10 m² ("2,5 m²").
+func formatM2(m2 float64) string {
+	if m2 < 10 {
+		return strings.Replace(strconv.FormatFloat(m2, 'f', 1, 64), ".", ",", 1) + " m²"
+	}
+	digits := strconv.FormatFloat(math.Round(m2), 'f', 0, 64)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(d)
+	}
+	return fmt.Sprintf("%s m²", b.String())
+}
