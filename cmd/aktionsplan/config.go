@@ -16,6 +16,7 @@ import (
 	"aktionsplan/pipeline"
 	"aktionsplan/schemas"
 	"aktionsplan/sources"
+	geojsonsrc "aktionsplan/sources/geojson"
 )
 
 // errConfig is wrapped by every error about the configuration or the command
@@ -106,6 +107,9 @@ func (c *Config) check() error {
 		if b != nil && *b < 0 {
 			return fmt.Errorf("%w: %s: budget figures must not be negative", errConfig, c.name)
 		}
+	}
+	if err := (geojsonsrc.Reader{CRS: c.Areas.CRS}).Check(); err != nil {
+		return fmt.Errorf("%w: %s: [areas] crs: %w", errConfig, c.name, err)
 	}
 	for role, o := range c.Read {
 		switch role {

@@ -329,6 +329,8 @@ func TestValidateHTML(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.toml")
 	os.WriteFile(bad, []byte("titel = \"x\"\n"), 0o644)
+	badCRS := filepath.Join(t.TempDir(), "crs.toml")
+	os.WriteFile(badCRS, []byte("[areas]\ncrs = \"EPSG:31467\"\n"), 0o644)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -340,6 +342,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no out", []string{"run"}, exitUsage},
 		{"bad format", []string{"validate", "--format", "xml"}, exitUsage},
 		{"unknown config key", []string{"validate", "--config", bad}, exitUsage},
+		{"unknown CRS", []string{"validate", "--config", badCRS}, exitUsage},
 		{"missing config", []string{"validate", "--config", bad + ".nope"}, exitUsage},
 		{"help", []string{"run", "--help"}, exitOK},
 		{"missing input file", []string{"validate", "--areas", "/nonexistent/x.geojson"}, exitUsage},
