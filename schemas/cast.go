@@ -3,6 +3,7 @@ package schemas
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -535,20 +536,34 @@ func plainNumber(v string) (float64, bool) {
 	return x, err == nil && !math.IsInf(x, 0) && !math.IsNaN(x)
 }
 
+// typedNumber returns the number a typed spreadsheet cell holds in plain
+// notation. A value like "2.400" in a table whose text numbers use the
+// decimal comma is German text typed by staff, meaning 2400: the workbook
+// reader writes number cells of that shape with a trailing zero ("2.4000"),
+// so only a text cell can look like this. In an integer column it is
+// grouped thousands whatever the convention: a number cell 1 reads "1".
+func (c *caster) typedNumber(fi int, v string) (float64, bool) {
+	if !c.o.Typed {
+		return 0, false
+	}
+	if groupedThousands.MatchString(v) && (c.styles[fi].decimal == ',' || c.s.TableFields[fi].Type == "integer") {
+		return 0, false
+	}
+	return plainNumber(v)
+}
+
+var groupedThousands = regexp.MustCompile(`^[-+]?\d{1,3}(\.\d{3})+$`)
+
 func (c *caster) parseInt(fi int, v string) (int64, bool) {
-	if c.o.Typed {
-		if x, ok := plainNumber(v); ok && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			return int64(x), true
-		}
+	if x, ok := c.typedNumber(fi, v); ok && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		return int64(x), true
 	}
 	return c.styles[fi].parseInt(v)
 }
 
 func (c *caster) parseNumber(fi int, v string) (float64, bool) {
-	if c.o.Typed {
-		if x, ok := plainNumber(v); ok {
-			return x, true
-		}
+	if x, ok := c.typedNumber(fi, v); ok {
+		return x, true
 	}
 	return c.styles[fi].parseNumber(v)
 }

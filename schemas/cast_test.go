@@ -663,3 +663,28 @@ func TestDuplicateKeyReportedBesideOtherErrors(t *testing.T) {
 		t.Fatalf("issues %v, want the duplicate and the type error", rep.Issues)
 	}
 }
+
+// In a workbook, a text cell "2.400" typed by German staff means 2400; the
+// reader writes number cells of that shape as "2.4000".
+func TestTypedTextNumbersFollowTheConvention(t *testing.T) {
+	s, _ := Builtin(FundUsage)
+	o := xlsxOrigin()
+	o.Decimal = ','
+	for _, tc := range []struct {
+		cell string
+		want float64
+	}{{"2.400", 2400}, {"2.4000", 2.4}, {"2.4", 2.4}, {"1.250.000", 1250000}, {"2400", 2400}, {"1.250,50", 1250.5}} {
+		rep := &pipeline.Report{}
+		c := s.Bind(o, fundHeader, testRefs, rep)
+		rec, ok := c.Cast(fundRow(2, "1|Hafen|2024|Projektbudget|T|V||||"+tc.cell+"||"), rep)
+		if !ok || rec[9] != tc.want {
+			t.Errorf("%q: got %v (%v), want %v", tc.cell, rec[9], rep.Issues, tc.want)
+		}
+	}
+	k, _ := Builtin(KeyFigures)
+	rep := &pipeline.Report{}
+	c := k.Bind(xlsxOrigin(), pipeline.Row{Line: 1, Values: kfHeader(t, "Aktionsraum", "Jahr", "Einwohner")}, testRefs, rep)
+	if rec, ok := c.Cast(pipeline.Row{Line: 2, Values: []string{"Hafen", "2024", "1.000"}}, rep); !ok || rec[2] != int64(1000) {
+		t.Errorf("Einwohner „1.000“ as text: %v %v", rec[2], rep.Issues)
+	}
+}
