@@ -55,12 +55,14 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	rep := res.Report
 	fu := &fundUsage{sums: map[fundKey]*fundSum{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: j.Rules.FundPerArea}
 	privateIdx, traegerIdx := Index(fields, "privatperson"), Index(fields, "traeger")
+	badRows := 0
 	var werr error
 	complete, err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
 		ok = j.checkYearAndArea(reg, fv, row, c, rec, rep) && ok
 		ok = j.checkFundRow(fv, row, c, rec, rep) && ok
 		res.Actions++
 		if !ok {
+			badRows++
 			return
 		}
 		if privateIdx >= 0 && traegerIdx >= 0 && fv.bool(rec, "privatperson") {
@@ -79,7 +81,9 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	if err != nil {
 		return nil, err
 	}
-	fu.complete = complete
+	// Sums that miss rows with errors would report areas "without" actions
+	// that only need a cell fixed.
+	fu.complete = complete && badRows == 0
 	fu.warn(reg, j.Rules, rep)
 	return fu, nil
 }

@@ -25,16 +25,18 @@ type areaYear struct {
 func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*keyFigures, error) {
 	fields := j.KeyFigureSchema.Fields()
 	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), rows: map[areaYear]Record{}}
+	badRows := 0
 	complete, err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
 		ok = j.checkYearAndArea(reg, kf.fv, row, c, rec, res.Report) && ok
 		res.KeyFigureRows++
 		if !ok {
+			badRows++
 			return
 		}
 		year, _ := kf.fv.int(rec, "jahr")
 		kf.rows[areaYear{kf.fv.str(rec, "code"), int(year)}] = append(Record(nil), rec...)
 	})
-	kf.complete = complete
+	kf.complete = complete && badRows == 0
 	return kf, err
 }
 

@@ -280,6 +280,13 @@ func compareSections(inputs []pipeline.InputFile, a, b section) int {
 	if c := strings.Compare(a.file, b.file); c != 0 {
 		return c
 	}
+	// Within a file, the sections with errors first: they block publishing.
+	if (a.errors > 0) != (b.errors > 0) {
+		if a.errors > 0 {
+			return -1
+		}
+		return 1
+	}
 	return strings.Compare(a.sheet, b.sheet)
 }
 
