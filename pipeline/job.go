@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"path"
+	"strings"
 	"time"
 )
 
@@ -38,6 +40,11 @@ type Job struct {
 	Formats []Format
 	// Now is the clock; it decides the latest valid year and the run time.
 	Now func() time.Time
+	// Unchanged, when set, is asked before a valid release is committed
+	// whether inputs with these hashes were published already; if so the
+	// release is dropped and Run returns ErrUnchanged, so the portal sees
+	// the same files with the same dates.
+	Unchanged func(inputs []InputFile) bool
 }
 
 // Result is what a run found and did.
@@ -53,6 +60,10 @@ type Result struct {
 // ErrInvalid is returned by Run when the inputs have errors and nothing new
 // was published; the Result's Report says which.
 var ErrInvalid = errors.New("pipeline: inputs invalid, nothing published")
+
+// ErrUnchanged is returned by Run when the inputs are those of the last
+// published run: nothing new was published.
+var ErrUnchanged = errors.New("pipeline: inputs unchanged, nothing published")
 
 // Validate reads and checks every input and publishes nothing.
 func (j *Job) Validate(ctx context.Context) (*Result, error) {
@@ -122,6 +133,9 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 			return res, err
 		}
 	}
+	if j.Unchanged != nil && j.Unchanged(res.Inputs) {
+		return res, ErrUnchanged
+	}
 	m := Manifest{RunID: j.RunID, Time: j.Now().UTC(), Note: j.About.Note, Inputs: res.Inputs, Files: out.files()}
 	if res.Manifest, err = pub.Commit(m); err != nil {
 		return res, err
@@ -162,8 +176,14 @@ func (j *Job) open(role string, in Input) (*hashedInput, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s %s: %w", ErrInput, role, in.Name, err)
 	}
+	name := in.Name
+	if n, ok := rc.(interface{ Name() string }); ok && n.Name() != "" {
+		// A source that picks its file when opened (the newest in a
+		// folder, a download) names it; messages name that file.
+		name = path.Base(strings.ReplaceAll(n.Name(), "\\", "/"))
+	}
 	h := sha256.New()
-	return &hashedInput{Reader: io.TeeReader(rc, h), rc: rc, h: h, role: role, name: in.Name}, nil
+	return &hashedInput{Reader: io.TeeReader(rc, h), rc: rc, h: h, role: role, name: name}, nil
 }
 
 // finish reads the rest of the input for its hash, closes it and records it.

@@ -274,3 +274,18 @@ func TestJobRegisterSpellingOfTwoAreas(t *testing.T) {
 		t.Fatalf("issue %+v", is)
 	}
 }
+
+func TestJobUnchangedInputsPublishNothing(t *testing.T) {
+	fund := "1;BOR;2024;Aktionsraumfonds;T;V;;;;100;;bewilligt\n"
+	var seen []pipeline.InputFile
+	j := job(fund)
+	j.Unchanged = func(in []pipeline.InputFile) bool { seen = in; return true }
+	pub := &memPublisher{}
+	_, err := j.Run(context.Background(), pub)
+	if !errors.Is(err, pipeline.ErrUnchanged) || pub.committed || !pub.aborted {
+		t.Fatalf("err %v, committed %v, aborted %v", err, pub.committed, pub.aborted)
+	}
+	if len(seen) != 4 || seen[0].SHA256 == "" {
+		t.Fatalf("inputs asked about: %v", seen)
+	}
+}
