@@ -230,6 +230,15 @@ func (j *Job) castRows(ctx context.Context, role, name string, r io.Reader, s Sc
 	if c, ok := rr.(io.Closer); ok {
 		defer c.Close()
 	}
+	if nt, ok := rr.(Noter); ok {
+		// Also when the header does not fit: how the file was read (its
+		// encoding, the sheet chosen) often explains why.
+		defer func() {
+			for _, is := range nt.Notes() {
+				rep.Add(is)
+			}
+		}()
+	}
 	header, err := rr.Read()
 	if err == io.EOF {
 		rep.Errorf(CodeBlankTable, rr.Origin().At(0, 0, ""), "", "eine Kopfzeile und Datenzeilen", "Die Tabelle ist leer")
@@ -277,11 +286,6 @@ func (j *Job) castRows(ctx context.Context, role, name string, r io.Reader, s Sc
 			return n, false, err
 		}
 		tail.push(row, data)
-	}
-	if nt, ok := rr.(Noter); ok {
-		for _, is := range nt.Notes() {
-			rep.Add(is)
-		}
 	}
 	if n == 0 {
 		rep.Errorf(CodeBlankTable, rr.Origin().At(header.Line+1, 0, ""), "", "mindestens eine Datenzeile", "Die Tabelle hat keine Datenzeilen")

@@ -128,7 +128,7 @@ func TestJobRules(t *testing.T) {
 			fund: "1;BOR;2024;Aktionsraumfonds;T;V;;;;3.000;;bewilligt\n2;BOR;2024;Aktionsraumfonds;T;V;;;;2.000,01;;bewilligt\n3;HOE;2024;Aktionsraumfonds;T;V;;;;10;;bewilligt\n",
 			want: []issueAt{{pipeline.CodeBudgetExceeded, 3, pipeline.Warning}}},
 		{name: "rejected rows count in no sum",
-			fund: "1;BOR;2024;Aktionsraumfonds;T;V;;;;3.000;;bewilligt\n2;BOR;2024;Aktionsraumfonds;T;V;;;;4.000;;abgelehnt\n3;HOE;2024;Aktionsraumfonds;T;V;;;;10;;zurückgezogen\n",
+			fund: "1;BOR;2024;Aktionsraumfonds;T;V;;;;3.000,00;;bewilligt\n2;BOR;2024;Aktionsraumfonds;T;V;;;;4.000,00;;abgelehnt\n3;HOE;2024;Aktionsraumfonds;T;V;;;;10;;zurückgezogen\n",
 			// HOE has no counted action in 2024: reported by name, not an error.
 			want: []issueAt{{pipeline.CodeUnmatchedKey, 0, pipeline.Warning}}},
 	} {

@@ -37,6 +37,7 @@ const (
 	CodeUnmatchedKey    = "unmatched-key"    // a key without a partner in another input
 	CodeGeometry        = "geometry-error"   // a boundary geometry that cannot be used
 	CodeRead            = "read-note"        // how an input was read (info)
+	CodeAmbiguousNumber = "ambiguous-number" // a number read by a guessed convention (warning)
 	CodeFootnote        = "footnote-row"     // a footnote below the table, skipped (warning)
 	CodeTotalMismatch   = "total-mismatch"   // a total row that differs from the sum of the rows (warning)
 )

@@ -120,6 +120,8 @@ type caster struct {
 	pk      []int
 	keys    map[string]int
 	rec     pipeline.Record
+	// ambiguous is set once a field's ambiguous number was reported.
+	ambiguous map[int]bool
 }
 
 // Pos returns the position of the named field in row.
@@ -290,8 +292,24 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 			return fail(pipeline.CodeConstraint, c.typeName(fi), "Der Wert ist größer als %s", fmtNum(*m))
 		}
 	}
+	if f.Type == "number" && c.o.Decimal == 0 && !c.ambiguous[fi] && ambiguousNumber.MatchString(v) {
+		// Nothing in the file showed its convention: say once per column
+		// how a number like 1,250 was read, so that a wrong guess is seen.
+		if c.ambiguous == nil {
+			c.ambiguous = map[int]bool{}
+		}
+		c.ambiguous[fi] = true
+		return out, &pipeline.Issue{Code: pipeline.CodeAmbiguousNumber, Severity: pipeline.Warning, Value: raw,
+			Expected: `eine eindeutige Zahl, oder in der Konfiguration numbers = "de" (1.250,50) bzw. "en" (1,250.50)`,
+			Message: fmt.Sprintf("Die Zahl ist mehrdeutig; gelesen als %s nach der Schreibweise %s. Weitere solche Zahlen dieser Spalte werden ebenso gelesen",
+				fmtNum(out.(float64)), c.styles[fi].example())}
+	}
 	return out, nil
 }
+
+// ambiguousNumber is a number with one separator before three digits: 1,250
+// is 1250 in English and 1.25 in German, and 1.250 the other way round.
+var ambiguousNumber = regexp.MustCompile(`^[-+]?\d{1,3}[.,]\d{3}$`)
 
 var _ pipeline.TotalCaster = (*caster)(nil)
 

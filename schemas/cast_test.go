@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -686,5 +687,31 @@ func TestTypedTextNumbersFollowTheConvention(t *testing.T) {
 	c := k.Bind(xlsxOrigin(), pipeline.Row{Line: 1, Values: kfHeader(t, "Aktionsraum", "Jahr", "Einwohner")}, testRefs, rep)
 	if rec, ok := c.Cast(pipeline.Row{Line: 2, Values: []string{"Hafen", "2024", "1.000"}}, rep); !ok || rec[2] != int64(1000) {
 		t.Errorf("Einwohner „1.000“ as text: %v %v", rec[2], rep.Issues)
+	}
+}
+
+// When nothing shows a file's number convention, an ambiguous number is
+// read by the schema's and reported once per column.
+func TestAmbiguousNumberWarnsOnce(t *testing.T) {
+	s, _ := Builtin(FundUsage)
+	rep := &pipeline.Report{}
+	c := s.Bind(csvOrigin(), fundHeader, testRefs, rep)
+	for i, v := range []string{"1,250", "2,400", "12.000"} {
+		rec, ok := c.Cast(fundRow(2+i, fmt.Sprintf("%d|Hafen|2024|Projektbudget|T|V||||%s||", i, v)), rep)
+		if !ok {
+			t.Fatalf("%s: %v", v, rep.Issues)
+		}
+		_ = rec
+	}
+	if len(rep.Issues) != 1 || rep.Issues[0].Code != pipeline.CodeAmbiguousNumber || rep.Issues[0].Severity != pipeline.Warning || rep.Issues[0].Pos.Row != 2 {
+		t.Fatalf("issues %v", rep.Issues)
+	}
+	o := csvOrigin()
+	o.Decimal = ','
+	rep = &pipeline.Report{}
+	c = s.Bind(o, fundHeader, testRefs, rep)
+	c.Cast(fundRow(2, "1|Hafen|2024|Projektbudget|T|V||||1,250||"), rep)
+	if len(rep.Issues) != 0 {
+		t.Fatalf("a known convention warns: %v", rep.Issues)
 	}
 }

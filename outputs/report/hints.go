@@ -51,6 +51,8 @@ var kinds = map[string]kind{
 		"Die Zeile unter der Tabelle sieht wie eine Fußnote oder Quellenangabe aus und wird nicht eingelesen. Gehört sie zu den Daten, füllen Sie sie wie die anderen Zeilen aus; sonst ist nichts zu tun."},
 	pipeline.CodeTotalMismatch: {"Summenzeile stimmt nicht",
 		"Die Summenzeile weicht von der Summe der Zeilen darüber ab. Prüfen Sie die Beträge und die Formel der Summe; Sie können die Summenzeile auch löschen, die Summen werden bei der Veröffentlichung berechnet."},
+	pipeline.CodeAmbiguousNumber: {"Mehrdeutige Zahl",
+		"Eine Zahl wie 1,250 oder 1.250 kann 1250 oder 1,25 bedeuten, und nichts in der Datei zeigt, welche Schreibweise gilt. Prüfen Sie den veröffentlichten Wert; schreiben Sie Beträge mit Nachkommastellen (1.250,00) oder lassen Sie in der Konfiguration numbers = \"de\" oder \"en\" setzen."},
 	pipeline.CodeRead: {"So wurde die Datei gelesen",
 		"Nur zur Information. Wurde etwas falsch gelesen (etwa ein anderes Tabellenblatt), wenden Sie sich an die technische Betreuung."},
 }

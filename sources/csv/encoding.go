@@ -105,11 +105,28 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 
 // detect chooses the encoding of a file from its first bytes. full says that
 // more of the file follows head, so a character may be cut at its end.
+// A file that holds valid multi-byte UTF-8 characters beside invalid bytes
+// mixes encodings (one line pasted from elsewhere): it is taken as UTF-8, so
+// that the bad byte is an error at its place instead of every umlaut of the
+// file being published as "Ã¶".
 func detect(head []byte, full bool) Encoding {
-	if bytes.HasPrefix(head, utf8BOM) || utf8.Valid(completeRunes(head, full)) {
+	if bytes.HasPrefix(head, utf8BOM) || utf8.Valid(completeRunes(head, full)) || hasMultiByteUTF8(head) {
 		return UTF8
 	}
 	return Windows1252
+}
+
+// hasMultiByteUTF8 reports whether b holds a valid UTF-8 sequence of two or
+// more bytes; Windows-1252 text almost never does ("Ã¤" would be one).
+func hasMultiByteUTF8(b []byte) bool {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r != utf8.RuneError && n > 1 {
+			return true
+		}
+		b = b[max(n, 1):]
+	}
+	return false
 }
 
 // completeRunes cuts a UTF-8 sequence that the end of a buffer split, when

@@ -496,3 +496,14 @@ func TestReaderUnclosedQuoteNamesItsStart(t *testing.T) {
 		}
 	}
 }
+
+// One Latin-1 byte in a UTF-8 file is an error at that byte, not a reason to
+// read every umlaut of the file as Windows-1252.
+func TestReaderMixedEncodingIsAnError(t *testing.T) {
+	in := "code,name\nHOE,Hörde\nDOB,Dorstfelder Brücke|Br\xfccke\n"
+	_, err := readString(t, in)
+	var bad *pipeline.BadInput
+	if !errors.As(err, &bad) || bad.Issue.Pos.Row != 3 || bad.Issue.Code != pipeline.CodeMalformed {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -54,6 +54,7 @@ type book struct {
 	files    map[string]*zip.File // by lower-case name
 	sheets   []sheet
 	date1904 bool
+	percent  []bool // by cell style: shown as a percentage; nil until read
 }
 
 // openBook reads the structure of the workbook in zr.
@@ -188,4 +189,61 @@ func resolve(source, target string) string {
 		return strings.TrimPrefix(target, "/")
 	}
 	return path.Join(path.Dir(source), target)
+}
+
+// percentStyle reports whether cells of the style (an index into the
+// cellXfs of xl/styles.xml) show their number as a percentage: the built-in
+// formats 9 and 10 ("0%", "0.00%") or a custom format with a % outside
+// quotes. The styles are read once, on first use.
+func (b *book) percentStyle(xf int) bool {
+	if b.percent == nil {
+		b.percent = b.readPercentStyles()
+	}
+	return xf >= 0 && xf < len(b.percent) && b.percent[xf]
+}
+
+func (b *book) readPercentStyles() []bool {
+	out := []bool{}
+	rc, err := b.open("xl/styles.xml")
+	if err != nil {
+		return out
+	}
+	defer rc.Close()
+	var st struct {
+		NumFmts []struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		} `xml:"numFmts>numFmt"`
+		Xfs []struct {
+			NumFmtID int `xml:"numFmtId,attr"`
+		} `xml:"cellXfs>xf"`
+	}
+	if xml.NewDecoder(rc).Decode(&st) != nil {
+		return out
+	}
+	pct := map[int]bool{9: true, 10: true}
+	for _, f := range st.NumFmts {
+		pct[f.ID] = percentCode(f.Code)
+	}
+	for _, x := range st.Xfs {
+		out = append(out, pct[x.NumFmtID])
+	}
+	return out
+}
+
+// percentCode reports whether a number format code has a % sign outside
+// quoted text and escapes.
+func percentCode(code string) bool {
+	quoted := false
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; {
+		case c == '"':
+			quoted = !quoted
+		case c == '\\' && !quoted:
+			i++
+		case c == '%' && !quoted:
+			return true
+		}
+	}
+	return false
 }

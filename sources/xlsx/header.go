@@ -21,10 +21,14 @@ type rawRow struct {
 type matcher struct {
 	fields map[string]int // folded header → field index
 	n      int
+	types  []string // type of each field
 }
 
 func newMatcher(fields []pipeline.Field) matcher {
 	m := matcher{fields: map[string]int{}, n: len(fields)}
+	for _, f := range fields {
+		m.types = append(m.types, f.Type)
+	}
 	for i, f := range fields {
 		for _, h := range []string{f.Title, f.Name} {
 			if k := foldHeader(h); k != "" {
@@ -44,6 +48,21 @@ func foldHeader(h string) string {
 func (m matcher) has(h string) bool {
 	_, ok := m.fields[foldHeader(h)]
 	return ok
+}
+
+// numeric returns the 1-based columns whose header names a number or
+// integer field; nil when no schema is known (then every column counts).
+func (m matcher) numeric(headers []string) map[int]bool {
+	if m.n == 0 {
+		return nil
+	}
+	cols := map[int]bool{}
+	for c, h := range headers {
+		if i, ok := m.fields[foldHeader(h)]; ok && (m.types[i] == "number" || m.types[i] == "integer") {
+			cols[c+1] = true
+		}
+	}
+	return cols
 }
 
 // score is the number of fields that the headers name.

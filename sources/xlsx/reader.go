@@ -54,6 +54,9 @@ type Reader struct {
 	started   bool // the header was returned
 	fill      *filler
 	grouplike []cellAt // number cells still to be made unmistakable
+	percent   []cellAt // number cells shown as percentages, still to be scaled
+	// numeric are the columns of number and integer fields; nil: all.
+	numeric map[int]bool
 
 	// Blank rows are held back until a row with values follows, so that the
 	// formatted empty rows below a table are not reported.
@@ -138,7 +141,8 @@ func (r *Reader) open(b *book, m matcher, opt Options) error {
 	}
 	r.header = pipeline.Row{Line: h.last, Values: h.values}
 	r.fill = newFiller(l, h.last)
-	r.grouplike = l.grouplike
+	r.grouplike, r.percent = l.grouplike, l.percent
+	r.numeric = m.numeric(h.values)
 	if r.origin.Decimal == 0 {
 		r.detectDecimal()
 	}
@@ -260,7 +264,8 @@ func (r *Reader) Read() (pipeline.Row, error) {
 		if err != nil {
 			return pipeline.Row{}, err
 		}
-		unmistakable(&r.grouplike, raw.line, raw.values)
+		unmistakable(&r.grouplike, raw.line, raw.values, r.numeric)
+		asShown(&r.percent, raw.line, raw.values)
 		values := r.fill.fill(raw.line, raw.values)
 		if blankValues(values) {
 			if r.blanks == 0 {

@@ -20,11 +20,11 @@ import (
 
 // fundFields are the fields of the fund usage schema, by title and name.
 var fundFields = []pipeline.Field{
-	{Name: "projekt_nr", Title: "Projekt-Nr"}, {Name: "code", Title: "Aktionsraum"}, {Name: "jahr", Title: "Jahr"},
-	{Name: "fonds", Title: "Fonds"}, {Name: "projekttitel", Title: "Projekttitel"}, {Name: "traeger", Title: "Träger"},
-	{Name: "privatperson", Title: "Privatperson"}, {Name: "ansprechperson", Title: "Ansprechperson"},
-	{Name: "beschlussdatum", Title: "Beschlussdatum"}, {Name: "bewilligt_eur", Title: "Bewilligt (EUR)"},
-	{Name: "ausgezahlt_eur", Title: "Ausgezahlt (EUR)"}, {Name: "status", Title: "Status"},
+	{Name: "projekt_nr", Title: "Projekt-Nr", Type: "string"}, {Name: "code", Title: "Aktionsraum", Type: "string"}, {Name: "jahr", Title: "Jahr", Type: "integer"},
+	{Name: "fonds", Title: "Fonds", Type: "string"}, {Name: "projekttitel", Title: "Projekttitel", Type: "string"}, {Name: "traeger", Title: "Träger", Type: "string"},
+	{Name: "privatperson", Title: "Privatperson", Type: "boolean"}, {Name: "ansprechperson", Title: "Ansprechperson", Type: "string"},
+	{Name: "beschlussdatum", Title: "Beschlussdatum", Type: "date"}, {Name: "bewilligt_eur", Title: "Bewilligt (EUR)", Type: "number"},
+	{Name: "ausgezahlt_eur", Title: "Ausgezahlt (EUR)", Type: "number"}, {Name: "status", Title: "Status", Type: "string"},
 }
 
 var fundHeader = strings.Split("Projekt-Nr|Aktionsraum|Jahr|Fonds|Projekttitel|Träger|Privatperson|Ansprechperson|Beschlussdatum|Bewilligt (EUR)|Ausgezahlt (EUR)|Status", "|")
@@ -473,6 +473,70 @@ func TestNumbersThatLookGrouped(t *testing.T) {
 	}
 	defer r.Close()
 	equalRows(t, readAll(t, r), []string{"1|Projekt-Nr|Bewilligt (EUR)|Ausgezahlt (EUR)|Jahr", "2|1|1.1250|1.125|-250.5", "3|2|1125|2.400|12.1250"})
+}
+
+// A number cell in a text column keeps its value: a Projekt-Nr stored as
+// the number 3.101 is "3.101", not "3.1010".
+func TestNumberCellsInTextColumnsStayAsStored(t *testing.T) {
+	r, err := NewReader("m.xlsx", workbook(t, map[string]any{
+		"A1": "Projekt-Nr", "B1": "Bewilligt (EUR)", "C1": "Jahr",
+		"A2": 3.101, "B2": 3.101, "C2": 2024,
+	}), fundFields, Options{Sheet: "Daten"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	equalRows(t, readAll(t, r), []string{"1|Projekt-Nr|Bewilligt (EUR)|Jahr", "2|3.101|3.1010|2024"})
+}
+
+// A cell formatted as a percentage shows 0.201 as "20,1 %": a percentage
+// column means 20.1, exactly.
+func TestPercentCellsReadAsShown(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"Aktionsraum", "Jahr", "Einwohner", "Anteil unter 18 (%)"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{"Hafen", 2024, 17350, 0.201})
+	f.SetSheetRow("Sheet1", "A3", &[]any{"Hafen", 2023, 17300, 0.15})
+	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10})
+	custom := "0.0%"
+	pct1, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &custom})
+	f.SetCellStyle("Sheet1", "D2", "D2", pct)
+	f.SetCellStyle("Sheet1", "D3", "D3", pct1)
+	var buf bytes.Buffer
+	f.Write(&buf)
+	kf := []pipeline.Field{{Name: "code", Title: "Aktionsraum", Type: "string"}, {Name: "jahr", Title: "Jahr", Type: "integer"},
+		{Name: "einwohner", Title: "Einwohner", Type: "integer"}, {Name: "anteil_unter_18_pct", Title: "Anteil unter 18 (%)", Type: "number", Unit: "%"}}
+	r, err := NewReader("k.xlsx", &buf, kf, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	equalRows(t, readAll(t, r), []string{"1|Aktionsraum|Jahr|Einwohner|Anteil unter 18 (%)", "2|Hafen|2024|17350|20.1", "3|Hafen|2023|17300|15"})
+}
+
+// Without a configured sheet the one whose header names the most fields
+// wins, not the first that names a few.
+func TestSheetWithTheBestHeader(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", "Übersicht")
+	f.SetSheetRow("Übersicht", "A1", &[]any{"Aktionsraum", "Jahr", "Fonds", "Bewilligt (EUR)", "Ausgezahlt (EUR)"})
+	f.NewSheet("Liste")
+	row := make([]any, len(fundHeader))
+	for i, h := range fundHeader {
+		row[i] = h
+	}
+	f.SetSheetRow("Liste", "A1", &row)
+	var buf bytes.Buffer
+	f.Write(&buf)
+	r, err := NewReader("m.xlsx", &buf, fundFields, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.Origin().Sheet != "Liste" {
+		t.Fatalf("sheet %q, want Liste", r.Origin().Sheet)
+	}
 }
 
 func TestEmptySheet(t *testing.T) {

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"encoding/xml"
 	"io"
+	"math/big"
 	"regexp"
 	"sort"
 	"strconv"
@@ -29,6 +30,9 @@ type cellAt struct{ row, col int }
 type layout struct {
 	merges   []area   // by top row, then left column
 	uncached []cellAt // in sheet order
+	// percent are the number cells with a percent format: 0.201 shown as
+	// "20,1 %", which staff mean as 20.1.
+	percent []cellAt
 	// grouplike are the number cells whose plain value, such as 1.125,
 	// has the form of a whole number with a thousands separator, as staff
 	// type "1.125" into text cells; in sheet order.
@@ -70,10 +74,11 @@ func (b *book) scanSheet(part string) (*layout, error) {
 			col = 0
 		case "c":
 			var c struct {
-				Ref  string  `xml:"r,attr"`
-				Type string  `xml:"t,attr"`
-				F    *string `xml:"f"`
-				V    *string `xml:"v"`
+				Ref   string  `xml:"r,attr"`
+				Type  string  `xml:"t,attr"`
+				Style int     `xml:"s,attr"`
+				F     *string `xml:"f"`
+				V     *string `xml:"v"`
 			}
 			if err := d.DecodeElement(&c, &el); err != nil {
 				return nil, err
@@ -87,7 +92,9 @@ func (b *book) scanSheet(part string) (*layout, error) {
 			if c.F != nil && !cached(c.Type, c.V) {
 				l.uncached = append(l.uncached, cellAt{row, col})
 			}
-			if (c.Type == "" || c.Type == "n") && c.V != nil && groupLike.MatchString(*c.V) {
+			if (c.Type == "" || c.Type == "n") && c.V != nil && b.percentStyle(c.Style) {
+				l.percent = append(l.percent, cellAt{row, col})
+			} else if (c.Type == "" || c.Type == "n") && c.V != nil && groupLike.MatchString(*c.V) {
 				l.grouplike = append(l.grouplike, cellAt{row, col})
 			}
 		case "mergeCell":
@@ -230,14 +237,44 @@ func (f *filler) fill(line int, values []string) []string {
 	return values
 }
 
+// asShown scales the values of percent cells by 100, exactly in decimal
+// ("0.201" becomes "20.1", not 20.099999999999998), so that a cell that
+// shows "20,1 %" reads as the 20.1 a percentage column holds. cells is
+// consumed as the rows pass.
+func asShown(cells *[]cellAt, line int, values []string) {
+	for len(*cells) > 0 && (*cells)[0].row <= line {
+		c := (*cells)[0]
+		*cells = (*cells)[1:]
+		if c.row != line || c.col > len(values) {
+			continue
+		}
+		if x, ok := new(big.Rat).SetString(values[c.col-1]); ok {
+			x.Mul(x, big.NewRat(100, 1))
+			values[c.col-1] = trimZeros(x.FloatString(12))
+		}
+	}
+}
+
+func trimZeros(s string) string {
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
 // unmistakable appends a zero to the number cells of the row whose plain
 // value has the form of a grouped whole number ("1.125" becomes "1.1250"),
 // so that no caster can take them for text with a decimal comma, where
 // "1.125" is 1125. cells is consumed as the rows pass.
-func unmistakable(cells *[]cellAt, line int, values []string) {
+// Only columns of number fields are touched (numeric; nil: all): a
+// Projekt-Nr stored as the number 3.101 stays "3.101".
+func unmistakable(cells *[]cellAt, line int, values []string, numeric map[int]bool) {
 	for len(*cells) > 0 && (*cells)[0].row <= line {
 		c := (*cells)[0]
 		*cells = (*cells)[1:]
+		if numeric != nil && !numeric[c.col] {
+			continue
+		}
 		if c.row == line && c.col <= len(values) && groupLike.MatchString(values[c.col-1]) {
 			values[c.col-1] += "0"
 		}

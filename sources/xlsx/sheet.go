@@ -33,11 +33,17 @@ func (r *Reader) chooseSheet(b *book, m matcher, want string) (sheet, error) {
 		return sheet{}, r.bad(pipeline.Pos{}, "", "Die Arbeitsmappe enthält kein Tabellenblatt, nur "+labels(b.sheets)+"; bitte die Tabelle als Arbeitsblatt einreichen")
 	}
 	if m.n > 0 {
-		for _, s := range candidates {
-			if _, ok := findHeader(r.probe(s.name), m, nil); ok {
-				r.noteSheet(b, s, "die Kopfzeile passt zum Schema")
-				return s, nil
+		// The sheet whose header names the most fields: a summary sheet in
+		// front may name a few of them, the table names them all.
+		best, bestScore := -1, 0
+		for i, s := range candidates {
+			if h, ok := findHeader(r.probe(s.name), m, nil); ok && h.score > bestScore {
+				best, bestScore = i, h.score
 			}
+		}
+		if best >= 0 {
+			r.noteSheet(b, candidates[best], "die Kopfzeile passt zum Schema")
+			return candidates[best], nil
 		}
 		r.noteSheet(b, candidates[0], "auf keinem Blatt passt eine Kopfzeile zum Schema, darum das erste sichtbare Tabellenblatt")
 		return candidates[0], nil
