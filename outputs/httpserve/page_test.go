@@ -1,0 +1,70 @@
+package httpserve_test
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"aktionsplan/outputs/httpserve"
+	"aktionsplan/pipeline"
+)
+
+func TestPage(t *testing.T) {
+	h := threeRuns()
+	for i := range 12 {
+		h.runs = append(h.runs, pipeline.RunRecord{ID: "skip-" + string(rune('a'+i)), Trigger: pipeline.TriggerSchedule,
+			Status: pipeline.StatusSkipped, Start: time.Date(2026, 3, 4, 4, 30, i, 0, time.UTC), Message: "<b>noch beschäftigt</b>"})
+	}
+	h.runs[1].Status = pipeline.StatusFailed
+	h.runs[1].Message = "Quelle nicht erreichbar"
+	h.runs = append(h.runs, h.runs[1])
+	f := newFixture(t, httpserve.Config{History: h, Title: "Aktionsplan <Test>",
+		Now: func() time.Time { return time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC) }})
+	resp, body := f.do(t, "GET", "/")
+	wantStatus(t, resp, http.StatusOK)
+	wantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
+	page := string(body)
+	for _, want := range []string{
+		`<html lang="de">`,
+		"Aktionsplan &lt;Test&gt;",
+		`href="/data/current/kennzahlen.csv"`,
+		`href="/data/releases/r1/kennzahlen.csv"`,
+		`href="/data/releases/r1/manifest.json"`,
+		"1,4 kB", // kennzahlen.csv, 1400 bytes
+		"01.03.2026, 03:00 Uhr",
+		"fehlgeschlagen",
+		"Quelle nicht erreichbar",
+		"übersprungen",
+		"&lt;b&gt;noch beschäftigt&lt;/b&gt;",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if n := strings.Count(page, `href="/api/runs/`); n != 10 {
+		t.Errorf("%d runs listed, want 10", n)
+	}
+	// Self-contained: nothing is loaded from anywhere.
+	if m := regexp.MustCompile(`(?i)(src=|<link|@import|url\(|https?://)`).FindString(page); m != "" {
+		t.Errorf("page loads something: %q", m)
+	}
+	if strings.Contains(page, "20260301T043000Z") {
+		t.Errorf("page lists more than the last 10 runs")
+	}
+}
+
+func TestPageOnlyRoot(t *testing.T) {
+	f := newFixture(t, httpserve.Config{})
+	resp, body := f.do(t, "GET", "/")
+	wantStatus(t, resp, http.StatusOK)
+	if !strings.Contains(string(body), "Noch keine Läufe") {
+		t.Errorf("without a history, the page does not say so")
+	}
+	resp, _ = f.do(t, "GET", "/index.html")
+	wantStatus(t, resp, http.StatusNotFound)
+}
