@@ -1,22 +1,19 @@
 package httpserve
 
 import (
-	"bytes"
 	"context"
-	"maps"
-	"math"
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"aktionsplan/pipeline"
 )
 
-// The metrics, in the Prometheus text exposition format 0.0.4. They are
-// the server's own: nothing of the process or of other packages is mixed in.
+// The names of the metrics.
 const (
 	metricRuns        = "aktionsplan_runs_total"
 	metricDuration    = "aktionsplan_run_duration_seconds"
@@ -46,25 +43,44 @@ var successStatuses = []string{pipeline.StatusPublished, pipeline.StatusUnchange
 // leaves the gauges of the last check as they are.
 var checkedStatuses = []string{pipeline.StatusPublished, pipeline.StatusUnchanged, pipeline.StatusInvalid, pipeline.StatusFailed}
 
-// metrics holds what Observe learned. The zero time and nil maps mean
-// "not known yet"; such gauges are left out of the exposition.
+// metrics are the server's own Prometheus collectors in a registry of their
+// own: nothing of the process or of other packages is mixed in.
 type metrics struct {
-	mu       sync.Mutex
-	runs     map[string]float64
-	buckets  []uint64 // per bound of durationBuckets, then +Inf; not cumulative
-	durSum   float64
-	durCount uint64
+	reg         *prometheus.Registry
+	runs        *prometheus.CounterVec
+	duration    prometheus.Histogram
+	lastSuccess prometheus.Gauge
+	rows        *prometheus.GaugeVec
+	errors      prometheus.Gauge
+	warnings    prometheus.Gauge
 
-	lastSuccess      time.Time
-	rows             map[string]int
-	checked          bool
-	errors, warnings int
+	mu   sync.Mutex
+	last time.Time // of the last success, which never goes back
+	// shown says which gauges are registered: a gauge that is not known
+	// yet (no success since the history began) is left out, not shown as 0.
+	shown map[prometheus.Collector]bool
 }
 
 func newMetrics() *metrics {
-	m := &metrics{runs: map[string]float64{}, buckets: make([]uint64, len(durationBuckets)+1)}
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: metricRuns,
+			Help: "Runs ended since the server started, by status."}, []string{"status"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: metricDuration,
+			Help: "Duration of the runs that read their inputs, in seconds.", Buckets: durationBuckets}),
+		lastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{Name: metricLastSuccess,
+			Help: "End of the last run that published or found its inputs unchanged, in Unix seconds."}),
+		rows: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: metricRows,
+			Help: "Rows per file of the last published run."}, []string{"file"}),
+		errors: prometheus.NewGauge(prometheus.GaugeOpts{Name: metricErrors,
+			Help: "Errors found in the inputs by the last run that checked them."}),
+		warnings: prometheus.NewGauge(prometheus.GaugeOpts{Name: metricWarnings,
+			Help: "Warnings found in the inputs by the last run that checked them."}),
+	}
+	m.reg.MustRegister(m.runs, m.duration, m.rows)
+	m.shown = map[prometheus.Collector]bool{}
 	for _, st := range endedStatuses {
-		m.runs[st] = 0
+		m.runs.WithLabelValues(st) // start at 0, so that rate() sees the first run
 	}
 	return m
 }
@@ -74,17 +90,11 @@ func (m *metrics) observe(r pipeline.RunRecord) {
 	if r.Status == "" || r.Status == pipeline.StatusRunning {
 		return
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.runs[r.Status]++
+	m.runs.WithLabelValues(r.Status).Inc()
 	// Skipped runs and rollbacks do no work; their few milliseconds would
 	// only bend the histogram.
 	if r.Status != pipeline.StatusSkipped && r.Status != pipeline.StatusRollback && !r.Start.IsZero() && !r.End.Before(r.Start) {
-		d := r.End.Sub(r.Start).Seconds()
-		i, _ := slices.BinarySearch(durationBuckets, d)
-		m.buckets[i]++
-		m.durSum += d
-		m.durCount++
+		m.duration.Observe(r.End.Sub(r.Start).Seconds())
 	}
 	m.setGauges(r)
 }
@@ -92,23 +102,38 @@ func (m *metrics) observe(r pipeline.RunRecord) {
 // setGauges sets the gauges that r speaks about. Records must come oldest
 // first; only the time of the last success never goes back.
 func (m *metrics) setGauges(r pipeline.RunRecord) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if slices.Contains(successStatuses, r.Status) {
 		end := r.End
 		if end.IsZero() {
 			end = r.Start
 		}
-		if end.After(m.lastSuccess) {
-			m.lastSuccess = end
+		if end.After(m.last) {
+			m.last = end
+			m.lastSuccess.Set(float64(end.UnixNano()) / 1e9)
+			m.show(m.lastSuccess)
 		}
 	}
 	if r.Status == pipeline.StatusPublished {
-		m.rows = maps.Clone(r.Rows)
-		if m.rows == nil {
-			m.rows = map[string]int{}
+		m.rows.Reset()
+		for f, n := range r.Rows {
+			m.rows.WithLabelValues(f).Set(float64(n))
 		}
 	}
 	if slices.Contains(checkedStatuses, r.Status) {
-		m.checked, m.errors, m.warnings = true, r.Errors, r.Warnings
+		m.errors.Set(float64(r.Errors))
+		m.warnings.Set(float64(r.Warnings))
+		m.show(m.errors)
+		m.show(m.warnings)
+	}
+}
+
+// show registers a gauge once it has a value.
+func (m *metrics) show(c prometheus.Collector) {
+	if !m.shown[c] {
+		m.reg.MustRegister(c)
+		m.shown[c] = true
 	}
 }
 
@@ -133,89 +158,13 @@ func (s *Server) seedMetrics() {
 		}
 	}
 	slices.SortStableFunc(recs, func(a, b pipeline.RunRecord) int { return a.Start.Compare(b.Start) })
-	s.metrics.mu.Lock()
-	defer s.metrics.mu.Unlock()
 	for _, r := range recs {
 		s.metrics.setGauges(r)
 	}
 }
 
-// serve answers the metrics in the text format.
+// serve answers the metrics in the Prometheus exposition format.
 func (m *metrics) serve(w http.ResponseWriter, r *http.Request) {
-	var b bytes.Buffer
-	m.write(&b)
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(b.Bytes())
-}
-
-func (m *metrics) write(b *bytes.Buffer) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-
-	family(b, metricRuns, "counter", "Runs ended since the server started, by status.")
-	for _, st := range slices.Sorted(maps.Keys(m.runs)) {
-		sample(b, metricRuns, "status", st, m.runs[st])
-	}
-
-	family(b, metricDuration, "histogram", "Duration of the runs that read their inputs, in seconds.")
-	var cum uint64
-	for i, n := range m.buckets {
-		cum += n
-		le := math.Inf(1)
-		if i < len(durationBuckets) {
-			le = durationBuckets[i]
-		}
-		sample(b, metricDuration+"_bucket", "le", formatFloat(le), float64(cum))
-	}
-	sample(b, metricDuration+"_sum", "", "", m.durSum)
-	sample(b, metricDuration+"_count", "", "", float64(m.durCount))
-
-	if !m.lastSuccess.IsZero() {
-		family(b, metricLastSuccess, "gauge", "End of the last run that published or found its inputs unchanged, in Unix seconds.")
-		sample(b, metricLastSuccess, "", "", float64(m.lastSuccess.UnixNano())/1e9)
-	}
-	if m.rows != nil {
-		family(b, metricRows, "gauge", "Rows per file of the last published run.")
-		for _, f := range slices.Sorted(maps.Keys(m.rows)) {
-			sample(b, metricRows, "file", f, float64(m.rows[f]))
-		}
-	}
-	if m.checked {
-		family(b, metricErrors, "gauge", "Errors found in the inputs by the last run that checked them.")
-		sample(b, metricErrors, "", "", float64(m.errors))
-		family(b, metricWarnings, "gauge", "Warnings found in the inputs by the last run that checked them.")
-		sample(b, metricWarnings, "", "", float64(m.warnings))
-	}
-}
-
-func family(b *bytes.Buffer, name, typ, help string) {
-	b.WriteString("# HELP " + name + " " + helpEscaper.Replace(help) + "\n")
-	b.WriteString("# TYPE " + name + " " + typ + "\n")
-}
-
-// sample writes one line with at most one label; label "" means none.
-func sample(b *bytes.Buffer, name, label, value string, v float64) {
-	b.WriteString(name)
-	if label != "" {
-		b.WriteString("{" + label + `="` + labelEscaper.Replace(value) + `"}`)
-	}
-	b.WriteString(" " + formatFloat(v) + "\n")
-}
-
-var (
-	helpEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
-	labelEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
-)
-
-func formatFloat(v float64) string {
-	switch {
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case math.IsNaN(v):
-		return "NaN"
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
+	promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 }
