@@ -26,9 +26,16 @@ func (s *Scheduler) fire() {
 }
 
 // begin takes the scheduler's single slot for a new run and records its
-// start, or returns ErrStopped or a *busyError.
+// start, or returns ErrStopped or a *busyError. The slot is checked before a
+// run id is made, so that a refused Trigger uses none up.
 func (s *Scheduler) begin(trigger string) (*activeRun, error) {
-	base := s.context()
+	s.mu.Lock()
+	err := s.refusal()
+	base := s.base
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
 	rec := pipeline.RunRecord{
 		ID:      s.ids.new(base),
 		Trigger: trigger,
@@ -36,14 +43,9 @@ func (s *Scheduler) begin(trigger string) (*activeRun, error) {
 		Start:   s.c.Now().UTC(),
 	}
 	s.mu.Lock()
-	if s.stopped {
+	if err := s.refusal(); err != nil {
 		s.mu.Unlock()
-		return nil, ErrStopped
-	}
-	if s.active != nil {
-		running := s.active.rec.ID
-		s.mu.Unlock()
-		return nil, &busyError{refused: rec, running: running}
+		return nil, err
 	}
 	ctx, cancel := context.WithCancel(base)
 	a := &activeRun{rec: rec, ctx: ctx, cancel: cancel, done: make(chan struct{})}
@@ -53,6 +55,17 @@ func (s *Scheduler) begin(trigger string) (*activeRun, error) {
 	s.save(rec)
 	s.log.Info("run started", "run", rec.ID, "trigger", rec.Trigger)
 	return a, nil
+}
+
+// refusal says why no run can start now, or nil. The caller holds s.mu.
+func (s *Scheduler) refusal() error {
+	if s.stopped {
+		return ErrStopped
+	}
+	if s.active != nil {
+		return &busyError{running: s.active.rec.ID}
+	}
+	return nil
 }
 
 // execute does the run that holds the slot, records its end and frees the
@@ -105,11 +118,18 @@ func (s *Scheduler) complete(started, rec pipeline.RunRecord) pipeline.RunRecord
 	return rec
 }
 
-// skip records a scheduled run that found another one going.
+// skip records a scheduled run that found another one going, with an id of
+// its own.
 func (s *Scheduler) skip(b *busyError) {
-	rec := b.refused
-	rec.Status, rec.End = pipeline.StatusSkipped, rec.Start
-	rec.Message = fmt.Sprintf("run %s was still going", b.running)
+	now := s.c.Now().UTC()
+	rec := pipeline.RunRecord{
+		ID:      s.ids.new(s.context()),
+		Trigger: pipeline.TriggerSchedule,
+		Status:  pipeline.StatusSkipped,
+		Start:   now,
+		End:     now,
+		Message: fmt.Sprintf("run %s was still going", b.running),
+	}
 	s.save(rec)
 	s.log.Warn("run skipped", "run", rec.ID, "trigger", rec.Trigger, "running", b.running)
 }
@@ -155,8 +175,7 @@ func (s *Scheduler) context() context.Context {
 
 // busyError is returned by begin when a run holds the slot.
 type busyError struct {
-	refused pipeline.RunRecord // the run that could not start
-	running string             // the id of the run going
+	running string // the id of the run going
 }
 
 func (e *busyError) Error() string { return fmt.Sprintf("%v: run %s", ErrBusy, e.running) }

@@ -184,7 +184,13 @@ func (s *Scheduler) Start(ctx context.Context) {
 			go s.execute(a)
 		}
 	}
-	s.cron.Start()
+	// Under s.mu, so that a Stop meanwhile finds the cron stopped or
+	// stops it.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.stopped {
+		s.cron.Start()
+	}
 }
 
 // Trigger starts a run now in the background and returns its id once its
