@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -16,7 +17,9 @@ import (
 	"aktionsplan/pipeline"
 	"aktionsplan/schemas"
 	"aktionsplan/sources"
+	"aktionsplan/sources/folder"
 	geojsonsrc "aktionsplan/sources/geojson"
+	"aktionsplan/sources/httpsource"
 )
 
 // errConfig is wrapped by every error about the configuration or the command
@@ -61,12 +64,34 @@ type Config struct {
 	Output struct {
 		CSVBOM *bool `toml:"csv_bom"`
 	} `toml:"output"`
+	Releases struct {
+		// Keep is how many releases stay on disk; the current one always.
+		Keep *int `toml:"keep"`
+	} `toml:"releases"`
+	// Webhook receives a JSON POST when a run ends invalid or failed.
+	Webhook string `toml:"webhook"`
+	// HTTP says how inputs given as http(s) URLs are fetched.
+	HTTP struct {
+		Timeout    duration `toml:"timeout"`
+		MaxBytes   int64    `toml:"max_bytes"`
+		Retries    *int     `toml:"retries"`
+		AuthHeader string   `toml:"auth_header"`
+		AuthEnv    string   `toml:"auth_env"`
+	} `toml:"http"`
+	Server struct {
+		Addr string `toml:"addr"`
+	} `toml:"server"`
 
 	// fsys and dir resolve relative paths: the embedded example, or the
 	// folder of the config file.
 	fsys fs.FS
 	dir  string
 	name string
+	// raw is the config file as read, for the fingerprint of the settings.
+	raw []byte
+	// cache is where downloaded inputs are kept for conditional GET; empty
+	// fetches them whole every time.
+	cache string
 }
 
 // loadConfig reads the config file at path, or the embedded example when path
@@ -87,6 +112,7 @@ func loadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errConfig, err)
 	}
+	c.raw = data
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", errConfig, c.name, err)
@@ -103,6 +129,24 @@ func loadConfig(path string) (*Config, error) {
 
 // check re-checks meaning after parsing.
 func (c *Config) check() error {
+	if c.Releases.Keep != nil && *c.Releases.Keep < 1 {
+		return fmt.Errorf("%w: %s: [releases] keep must be at least 1", errConfig, c.name)
+	}
+	if c.HTTP.Timeout.Duration < 0 || c.HTTP.MaxBytes < 0 {
+		return fmt.Errorf("%w: %s: [http] timeout and max_bytes must not be negative", errConfig, c.name)
+	}
+	for _, p := range []string{c.Inputs.Register, c.Inputs.Areas, c.Inputs.FundUsage, c.Inputs.KeyFigures} {
+		var err error
+		switch {
+		case strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://"):
+			err = httpsource.Source{URL: p, AuthHeader: c.HTTP.AuthHeader, AuthEnv: c.HTTP.AuthEnv}.Check()
+		case strings.ContainsAny(filepath.Base(p), "*?["):
+			err = folder.Check(filepath.Base(p))
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %s: [inputs] %q: %w", errConfig, c.name, p, err)
+		}
+	}
 	for _, b := range []*float64{c.Budget.FundPerArea, c.Budget.ProjectBudget} {
 		if b != nil && *b < 0 {
 			return fmt.Errorf("%w: %s: budget figures must not be negative", errConfig, c.name)
@@ -125,10 +169,12 @@ func (c *Config) check() error {
 }
 
 // input returns the input for a configured path; a flag value is a path on
-// disk relative to the working directory and wins over the config.
+// disk relative to the working directory and wins over the config. Both may
+// be an http(s) URL, fetched with conditional GET, or a glob such as
+// "eingang/mittelverwendung_*.xlsx", which takes the newest matching file.
 func (c *Config) input(role, flagPath, configPath string) (pipeline.Input, error) {
 	if flagPath != "" {
-		return fileInput(flagPath), nil
+		return c.located(flagPath, flagPath), nil
 	}
 	if configPath == "" {
 		return pipeline.Input{}, fmt.Errorf("%w: %s: no input %q configured (set [inputs] %s or the flag)", errConfig, c.name, role, role)
@@ -137,7 +183,27 @@ func (c *Config) input(role, flagPath, configPath string) (pipeline.Input, error
 		fsys, p := c.fsys, configPath
 		return pipeline.Input{Name: filepath.Base(p), Open: func() (io.ReadCloser, error) { return fsys.Open(p) }}, nil
 	}
-	return fileInput(c.path(configPath)), nil
+	return c.located(configPath, c.path(configPath)), nil
+}
+
+// located returns the input for what a user wrote (raw) at the resolved path.
+func (c *Config) located(raw, resolved string) pipeline.Input {
+	switch {
+	case strings.HasPrefix(raw, "http://") || strings.HasPrefix(raw, "https://"):
+		src := httpsource.Source{URL: raw, Timeout: c.HTTP.Timeout.Duration, MaxBytes: c.HTTP.MaxBytes,
+			AuthHeader: c.HTTP.AuthHeader, AuthEnv: c.HTTP.AuthEnv, CacheDir: c.cache}
+		if c.HTTP.Retries != nil {
+			// The source takes 0 for its default; 0 in the config means none.
+			src.Retries = *c.HTTP.Retries
+			if src.Retries == 0 {
+				src.Retries = -1
+			}
+		}
+		return src.Input()
+	case strings.ContainsAny(filepath.Base(resolved), "*?["):
+		return folder.Input(filepath.Dir(resolved), filepath.Base(resolved))
+	}
+	return fileInput(resolved)
 }
 
 // path resolves a path of the config file against the config's folder; the
@@ -194,5 +260,22 @@ func (c *Config) rules() pipeline.Rules {
 
 // page returns what the HTML report shows around the issues.
 func (c *Config) page() report.Page { return report.Page{Title: c.Title, Note: c.Note} }
+
+// keep is how many releases to keep, 30 by default.
+func (c *Config) keep() int {
+	if c.Releases.Keep == nil {
+		return 30
+	}
+	return *c.Releases.Keep
+}
+
+// duration is a time.Duration written as "30s" in the config.
+type duration struct{ time.Duration }
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	d.Duration = v
+	return err
+}
 
 func (c *Config) csvBOM() bool { return c.Output.CSVBOM == nil || *c.Output.CSVBOM }

@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -42,6 +43,17 @@ func main() {
 type app struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
+	// logJSON switches the log to JSON lines (--log-format json).
+	logJSON bool
+}
+
+// logger writes the operational log (run start and end, server events) to
+// standard error, as text or JSON.
+func (a *app) logger() *slog.Logger {
+	if a.logJSON {
+		return slog.New(slog.NewJSONHandler(a.stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(a.stderr, nil))
 }
 
 const usage = `aktionsplan – Open Data des Aktionsplans Soziale Stadt Dortmund
@@ -54,6 +66,11 @@ Usage:
         check the inputs only; html prints a page for the people who keep them
   aktionsplan template fund-usage|key-figures --out FILE.xlsx [--config FILE]
         write an input template: headers, dropdowns, formats, checks, instructions
+  aktionsplan serve    [--config FILE] --out DIR [--addr 127.0.0.1:8080] [--log-format text|json]
+        run the nightly schedule and serve the releases, the history and a trigger over HTTP
+  aktionsplan runs     --out DIR          list the run history
+  aktionsplan releases --out DIR          list the releases, marking the current one
+  aktionsplan rollback --out DIR RELEASE  point current at an earlier release
 
 Without --config the embedded Dortmund example (sample data) is used.
 Run "aktionsplan COMMAND --help" for the flags of a command.
@@ -74,6 +91,14 @@ func (a *app) main(ctx context.Context, args []string) int {
 		return a.validate(ctx, args[1:])
 	case "template":
 		return a.template(args[1:])
+	case "serve":
+		return a.serve(ctx, args[1:])
+	case "runs":
+		return a.runs(ctx, args[1:])
+	case "releases":
+		return a.releases(args[1:])
+	case "rollback":
+		return a.rollback(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(a.stdout, usage)
 		return exitOK

@@ -105,7 +105,7 @@ func TestRunExamplePublishesRelease(t *testing.T) {
 func TestRunIsDeterministic(t *testing.T) {
 	out := t.TempDir()
 	for _, now := range []string{"2026-11-25T04:30:00Z", "2026-11-26T04:30:00Z"} {
-		if code, stdout, stderr := runCmd(t, now, "run", "--out", out); code != exitOK {
+		if code, stdout, stderr := runCmd(t, now, "run", "--force", "--out", out); code != exitOK {
 			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 		}
 	}
@@ -265,7 +265,7 @@ func TestRunInvalidKeepsCurrent(t *testing.T) {
 func TestRunTwiceInOneSecondKeepsBothReports(t *testing.T) {
 	out := t.TempDir()
 	for i := 0; i < 2; i++ {
-		if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "run", "--out", out); code != exitOK {
+		if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "run", "--force", "--out", out); code != exitOK {
 			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 		}
 	}
@@ -396,5 +396,69 @@ sheet = "Kennzahlen"
 		if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "validate", "--config", cfg); code != exitOK {
 			t.Fatalf("run %d: exit %d\n%s%s", i, code, stdout, stderr)
 		}
+	}
+}
+
+// Unchanged inputs publish no new release, and the history says so; a
+// changed setting publishes anew.
+func TestRunUnchangedAndHistory(t *testing.T) {
+	cfg := exampleCopy(t)
+	out := t.TempDir()
+	for i, now := range []string{"2026-11-25T04:30:00Z", "2026-11-26T04:30:00Z"} {
+		code, stdout, stderr := runCmd(t, now, "run", "--config", cfg, "--out", out)
+		if code != exitOK {
+			t.Fatalf("run %d: exit %d\n%s%s", i, code, stdout, stderr)
+		}
+		if i == 1 && !strings.Contains(stdout, "Unverändert") {
+			t.Fatalf("second run:\n%s", stdout)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join(out, "releases"))
+	if len(entries) != 1 {
+		t.Fatalf("%d releases, want 1", len(entries))
+	}
+	data, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, bytes.Replace(data, []byte("fund_per_area_eur = 5000.00"), []byte("fund_per_area_eur = 5500.00"), 1), 0o644)
+	if code, stdout, _ := runCmd(t, "2026-11-27T04:30:00Z", "run", "--config", cfg, "--out", out); code != exitOK || !strings.Contains(stdout, "Veröffentlicht") {
+		t.Fatalf("changed budget: exit %d\n%s", code, stdout)
+	}
+	code, stdout, stderr := runCmd(t, "2026-11-27T05:00:00Z", "runs", "--out", out)
+	if code != exitOK {
+		t.Fatalf("runs: exit %d %s", code, stderr)
+	}
+	for _, want := range []string{"20261125T043000Z", "published", "20261126T043000Z", "unchanged", "20261127T043000Z", "cli"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("runs lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Index(stdout, "20261127T043000Z") > strings.Index(stdout, "20261125T043000Z") {
+		t.Errorf("runs not newest first:\n%s", stdout)
+	}
+}
+
+func TestReleasesAndRollback(t *testing.T) {
+	out := t.TempDir()
+	for _, now := range []string{"2026-11-25T04:30:00Z", "2026-11-26T04:30:00Z"} {
+		if code, stdout, stderr := runCmd(t, now, "run", "--force", "--out", out); code != exitOK {
+			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+		}
+	}
+	_, stdout, _ := runCmd(t, "2026-11-26T05:00:00Z", "releases", "--out", out)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "20261126T043000Z") || !strings.HasSuffix(lines[1], "*") {
+		t.Fatalf("releases:\n%s", stdout)
+	}
+	if code, stdout, stderr := runCmd(t, "2026-11-26T05:00:00Z", "rollback", "--out", out, "20261125T043000Z"); code != exitOK {
+		t.Fatalf("rollback: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if id, _ := release.Current(out); id != "20261125T043000Z" {
+		t.Fatalf("current = %s", id)
+	}
+	if code, _, _ := runCmd(t, "2026-11-26T05:00:00Z", "rollback", "--out", out, "20200101T000000Z"); code == exitOK {
+		t.Fatal("rollback to an unknown release succeeded")
+	}
+	_, stdout, _ = runCmd(t, "2026-11-26T05:10:00Z", "runs", "--out", out)
+	if !strings.Contains(stdout, "rollback") {
+		t.Fatalf("runs lacks the rollback:\n%s", stdout)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"aktionsplan/outputs/csv"
 	"aktionsplan/outputs/geojson"
+	"aktionsplan/outputs/history"
 	"aktionsplan/outputs/release"
 	"aktionsplan/outputs/report"
 	"aktionsplan/outputs/xlsx"
@@ -64,53 +65,90 @@ func (a *app) run(ctx context.Context, args []string) int {
 	fs := newFlagSet("run", `run [--config FILE] [--register FILE] [--areas FILE] [--fund-usage FILE] [--key-figures FILE] --out DIR
 
 Validates every input and, if none has an error, publishes a release under
-DIR/releases/<run-id> and points DIR/current at it. The report is written to
-DIR/reports/<run-id>.txt and .json; when nothing was published also to
-DIR/reports/<run-id>.html, a page for the people who keep the files.`)
+DIR/releases/<run-id> and points DIR/current at it. Inputs identical to
+those of the current release publish nothing new (--force does). The report
+is written to DIR/reports/<run-id>.txt and .json; when nothing was published
+also to DIR/reports/<run-id>.html, a page for the people who keep the files.
+The run is recorded in DIR/history.sqlite.`)
 	var in inputFlags
 	in.define(fs)
 	out := fs.String("out", "", "output `DIR`: releases/, current and reports/ are written there (default: the config's out)")
+	force := fs.Bool("force", false, "publish a new release even when the inputs are unchanged")
 	if code, stop := a.parse(fs, args); stop {
 		return code
 	}
-	cfg, job, err := a.job(in)
+	r, closeRunner, err := a.newRunner(in, *out)
 	if err != nil {
 		return a.fail(err)
 	}
-	if *out == "" {
-		*out = cfg.path(cfg.Out)
+	defer closeRunner()
+	r.force = *force
+	rec := pipeline.RunRecord{ID: r.newID(), Trigger: pipeline.TriggerCLI, Status: pipeline.StatusRunning, Start: a.now().UTC()}
+	r.save(ctx, rec)
+	o := r.once(ctx, rec.ID, rec.Trigger)
+	r.save(ctx, o.rec)
+	if o.err != nil {
+		return a.fail(o.err)
 	}
-	if *out == "" {
-		fmt.Fprintln(a.stderr, "aktionsplan run: --out DIR is required")
-		return exitUsage
-	}
-	job.RunID = uniqueRunID(*out, job.RunID)
-	pub, err := release.New(*out, job.RunID)
-	if err != nil {
-		return a.fail(err)
-	}
-	res, err := job.Run(ctx, pub)
-	if err != nil && !errors.Is(err, pipeline.ErrInvalid) {
-		return a.fail(err)
-	}
-	doc := report.NewDocument(job.RunID, res)
-	paths, werr := writeReports(*out, job.RunID, doc, cfg.page())
-	if werr != nil {
-		return a.fail(werr)
-	}
-	a.summary(cfg, job, res)
-	if !res.Published {
-		report.WriteText(a.stdout, doc, 50)
-		fmt.Fprintf(a.stdout, "Bericht: %s\n", strings.Join(paths, ", "))
+	a.summary(o.cfg, o.res)
+	switch o.rec.Status {
+	case pipeline.StatusInvalid:
+		report.WriteText(a.stdout, o.doc, 50)
+		fmt.Fprintf(a.stdout, "Bericht: %s\n", strings.Join(o.paths, ", "))
 		return exitInvalid
+	case pipeline.StatusUnchanged:
+		if len(o.doc.Issues) > 0 {
+			report.WriteText(a.stdout, o.doc, 20)
+		}
+		cur, _ := release.Current(r.out)
+		fmt.Fprintf(a.stdout, "Unverändert: die Eingaben sind die der aktuellen Veröffentlichung %s; nichts Neues veröffentlicht.\n", cur)
+		return exitOK
 	}
-	warnings := doc.Issues
-	if len(warnings) > 0 {
-		report.WriteText(a.stdout, doc, 20)
+	if len(o.doc.Issues) > 0 {
+		report.WriteText(a.stdout, o.doc, 20)
 	}
 	fmt.Fprintf(a.stdout, "Veröffentlicht: %s (%d Dateien); %s zeigt darauf.\n",
-		filepath.Join(*out, "releases", res.Manifest.Release), len(res.Manifest.Files)+1, filepath.Join(*out, "current"))
+		filepath.Join(r.out, "releases", o.rec.Release), len(o.res.Manifest.Files)+1, filepath.Join(r.out, "current"))
 	return exitOK
+}
+
+// newRunner loads the config, resolves the output folder and opens the run
+// history in it. The returned function closes the history.
+func (a *app) newRunner(in inputFlags, out string) (*runner, func(), error) {
+	cfg, err := loadConfig(in.config)
+	if err != nil {
+		return nil, nil, err
+	}
+	if out == "" {
+		out = cfg.path(cfg.Out)
+	}
+	if out == "" {
+		return nil, nil, fmt.Errorf("%w: --out DIR is required (or out in the config)", errConfig)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, nil, err
+	}
+	cfg.cache = filepath.Join(out, "cache")
+	h, err := history.Open(filepath.Join(out, historyFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	r := &runner{a: a, cfg: cfg, in: in, out: out, history: h, log: a.logger(), keep: cfg.keep()}
+	return r, func() { h.Close() }, nil
+}
+
+// historyFile is the run history in the output folder.
+const historyFile = "history.sqlite"
+
+// save records a run in the history; a history that cannot be written is
+// logged, not fatal: the release is what counts.
+func (r *runner) save(ctx context.Context, rec pipeline.RunRecord) {
+	if r.history == nil {
+		return
+	}
+	if err := r.history.Save(ctx, rec); err != nil {
+		r.log.Error("run not recorded in the history", "run", rec.ID, "err", err)
+	}
 }
 
 func (a *app) validate(ctx context.Context, args []string) int {
@@ -147,7 +185,7 @@ when they have errors.`)
 	case "html":
 		err = report.WriteHTML(a.stdout, doc, cfg.page())
 	default:
-		a.summary(cfg, job, res)
+		a.summary(cfg, res)
 		err = report.WriteText(a.stdout, doc, 0)
 	}
 	if err != nil {
@@ -165,6 +203,14 @@ func (a *app) job(in inputFlags) (*Config, *pipeline.Job, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	j, err := a.buildJob(cfg, in)
+	return cfg, j, err
+}
+
+// buildJob builds the pipeline job of one run from a loaded config and the
+// flags.
+func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
+	var err error
 	j := &pipeline.Job{
 		RunID: a.now().UTC().Format("20060102T150405Z"),
 		Now:   a.now,
@@ -187,7 +233,7 @@ func (a *app) job(in inputFlags) (*Config, *pipeline.Job, error) {
 		{&j.KeyFigures, "key_figures", in.keyFigures, cfg.Inputs.KeyFigures},
 	} {
 		if *x.dst, err = cfg.input(x.role, x.flag, x.value); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	j.Tables = sources.Tables{Options: cfg.Read}
@@ -201,15 +247,15 @@ func (a *app) job(in inputFlags) (*Config, *pipeline.Job, error) {
 	} {
 		s, err := cfg.schema(x.configured, x.name)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		*x.dst = s
 	}
-	return cfg, j, nil
+	return j, nil
 }
 
 // summary prints what was read, in a line or two.
-func (a *app) summary(cfg *Config, j *pipeline.Job, res *pipeline.Result) {
+func (a *app) summary(cfg *Config, res *pipeline.Result) {
 	title := cfg.Title
 	if cfg.Note != "" {
 		title += " – " + cfg.Note

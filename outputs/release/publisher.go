@@ -10,7 +10,8 @@
 // current is a relative symlink, so OUT can be moved or served as it is. It is
 // replaced by renaming a new link over it, so a reader sees either the old or
 // the new release, never half of one, and a crash leaves the old one current.
-// Releases are never changed or removed once published.
+// Releases are never changed once published; Prune removes old ones, and
+// Rollback points current back at an earlier one.
 package release
 
 import (
@@ -171,7 +172,7 @@ func (p *Publisher) Commit(m pipeline.Manifest) (pipeline.Manifest, error) {
 	if err := syncDir(filepath.Join(p.out, releasesDir)); err != nil {
 		return pipeline.Manifest{}, p.fail(err, dir)
 	}
-	if err := p.switchCurrent(m.Release); err != nil {
+	if err := switchCurrent(p.out, m.Release); err != nil {
 		return pipeline.Manifest{}, p.fail(err, dir)
 	}
 	p.manifest = m
@@ -272,14 +273,14 @@ func (p *Publisher) place(m *pipeline.Manifest) (string, error) {
 	}
 }
 
-// switchCurrent points OUT/current at the release id by renaming a new
+// switchCurrent points out/current at the release id by renaming a new
 // link over it.
-func (p *Publisher) switchCurrent(id string) error {
-	tmp := filepath.Join(p.out, linkPrefix+randomSuffix())
+func switchCurrent(out, id string) error {
+	tmp := filepath.Join(out, linkPrefix+randomSuffix())
 	if err := os.Symlink(filepath.Join(releasesDir, id), tmp); err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
-	if err := os.Rename(tmp, filepath.Join(p.out, currentName)); err != nil {
+	if err := os.Rename(tmp, filepath.Join(out, currentName)); err != nil {
 		return errors.Join(fmt.Errorf("release: %w", err), removeIgnoringMissing(tmp))
 	}
 	return nil

@@ -58,6 +58,12 @@ func Verify(out string) error {
 	if err != nil {
 		return err
 	}
+	return verifyRelease(out, id)
+}
+
+// verifyRelease checks the release id under out against its manifest, as
+// Verify does for the current one.
+func verifyRelease(out, id string) error {
 	dir := filepath.Join(out, releasesDir, id)
 	m, err := ReadManifest(dir)
 	if errors.Is(err, fs.ErrNotExist) {
