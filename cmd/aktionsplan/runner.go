@@ -7,7 +7,6 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
-	"time"
 
 	"aktionsplan/outputs/release"
 	"aktionsplan/outputs/report"
@@ -171,13 +170,6 @@ func sameInputs(a, b []pipeline.InputFile) bool {
 func (c *Config) fingerprint() pipeline.InputFile {
 	h := sha256.Sum256(c.raw)
 	return pipeline.InputFile{Role: "config", Name: c.name, SHA256: hex.EncodeToString(h[:])}
-}
-
-// logRun writes the one log line of a run's end.
-func logRun(l *slog.Logger, rec pipeline.RunRecord) {
-	l.Info("run ended", "run", rec.ID, "trigger", rec.Trigger, "status", rec.Status,
-		"duration", rec.End.Sub(rec.Start).Round(time.Millisecond), "errors", rec.Errors,
-		"warnings", rec.Warnings, "release", rec.Release, "message", rec.Message)
 }
 
 // abandon marks runs that an earlier process left "running" as failed.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"aktionsplan/outputs/httpserve"
+	"aktionsplan/outputs/release"
 	"aktionsplan/outputs/webhook"
 	"aktionsplan/pipeline"
 	"aktionsplan/pipeline/schedule"
@@ -57,6 +58,9 @@ for up to two minutes, and exit 0.`)
 	} else if n > 0 {
 		log.Warn("runs of an earlier process marked as failed", "runs", n)
 	}
+	if err := release.Cleanup(r.out); err != nil {
+		return a.fail(err)
+	}
 	if *addr == "" {
 		*addr = r.cfg.Server.Addr
 	}
@@ -100,10 +104,7 @@ for up to two minutes, and exit 0.`)
 	if err != nil {
 		return a.fail(err)
 	}
-	r.observe = func(rec pipeline.RunRecord) {
-		srv.Observe(rec)
-		logRun(log, rec)
-	}
+	r.observe = srv.Observe // the scheduler logs each run's start and end
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return a.fail(err)

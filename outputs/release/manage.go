@@ -183,3 +183,20 @@ func Rollback(out, id string) error {
 	}
 	return nil
 }
+
+// Cleanup removes every leftover of an abandoned run under out, whatever
+// its age: staging folders, temporary links and releases half removed by
+// Prune. Only a process that knows no other run is writing may call it,
+// such as the daemon on start; New removes only leftovers older than an hour.
+func Cleanup(out string) error {
+	never := time.Now().Add(100 * 365 * 24 * time.Hour)
+	releases := filepath.Join(out, releasesDir)
+	for _, c := range []struct{ dir, prefix string }{
+		{releases, stagingPrefix}, {releases, removedPrefix}, {out, linkPrefix},
+	} {
+		if err := removeStale(c.dir, c.prefix, never); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}

@@ -275,3 +275,25 @@ func TestRollbackRefuses(t *testing.T) {
 		})
 	}
 }
+
+func TestCleanupRemovesFreshLeftovers(t *testing.T) {
+	out := t.TempDir()
+	p, err := New(out, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := p.Create("a.csv")
+	w.Write([]byte("x"))
+	w.Close()
+	// The process dies here: its staging folder stays, fresh.
+	if err := Cleanup(out); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(out, "releases"))
+	if len(entries) != 0 {
+		t.Fatalf("left: %v", entries)
+	}
+	if err := Cleanup(t.TempDir()); err != nil {
+		t.Fatalf("an empty folder: %v", err)
+	}
+}
