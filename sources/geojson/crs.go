@@ -123,10 +123,16 @@ func (c crs) lonLat(p orb.Point) orb.Point {
 // utmEasting splits an easting of a UTM system into its zone and the easting
 // within the zone. An easting from 32,000,000 to 33,999,999 carries the zone
 // number in front, as EPSG:4647 and 5650 write them; it is read in the zone
-// it names, whichever of the four UTM systems the file declares, because a
-// plain UTM easting is never that large. Any other easting is read in the
-// system's own zone.
+// it names when the file declares a plain UTM system (25832, 25833), because
+// a plain UTM easting is never that large; in EPSG:4647 and 5650 the prefix is
+// the system's own zone. Any other easting is read in the system's own zone.
 func (c crs) utmEasting(x float64) (zone int, easting float64, prefixed bool) {
+	if c.prefixed && x >= 1e7 {
+		// The system says which zone its prefix is: far from the central
+		// meridian a zone-33 easting of Dortmund is 32,977,802 and a
+		// zone-32 easting of Görlitz 33,0xx,xxx.
+		return c.zone, x - float64(c.zone)*1e6, true
+	}
 	if z := math.Floor(x / 1e6); z == 32 || z == 33 {
 		return int(z), x - z*1e6, true
 	}
