@@ -454,11 +454,36 @@ func TestReleasesAndRollback(t *testing.T) {
 	if id, _ := release.Current(out); id != "20261125T043000Z" {
 		t.Fatalf("current = %s", id)
 	}
-	if code, _, _ := runCmd(t, "2026-11-26T05:00:00Z", "rollback", "--out", out, "20200101T000000Z"); code == exitOK {
-		t.Fatal("rollback to an unknown release succeeded")
+	if code, _, _ := runCmd(t, "2026-11-26T05:00:00Z", "rollback", "--out", out, "20200101T000000Z"); code != exitUsage {
+		t.Fatalf("rollback to an unknown release: exit %d, want %d", code, exitUsage)
+	}
+	// The next run with the same inputs leaves the rollback in place.
+	if code, stdout, _ := runCmd(t, "2026-11-26T06:00:00Z", "run", "--out", out); code != exitOK || !strings.Contains(stdout, "Unverändert") {
+		t.Fatalf("run after rollback: exit %d\n%s", code, stdout)
+	}
+	if id, _ := release.Current(out); id != "20261125T043000Z" {
+		t.Fatalf("after a run, current = %s, want the release rolled back to", id)
 	}
 	_, stdout, _ = runCmd(t, "2026-11-26T05:10:00Z", "runs", "--out", out)
 	if !strings.Contains(stdout, "rollback") {
 		t.Fatalf("runs lacks the rollback:\n%s", stdout)
+	}
+}
+
+// A second process on the same output folder refuses instead of cleaning
+// up the first one's work.
+func TestOutputFolderLock(t *testing.T) {
+	out := t.TempDir()
+	unlock, err := lockOut(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, "2026-11-25T04:30:00Z", "run", "--out", out)
+	if code != exitFailure || !strings.Contains(stderr, "arbeitet gerade darin") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	unlock()
+	if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "run", "--out", out); code != exitOK {
+		t.Fatalf("after unlock: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

@@ -103,14 +103,20 @@ files against its manifest, and records the rollback in the run history.`)
 	}
 	id := fs.Arg(0)
 	start := a.now().UTC()
-	if err := release.Rollback(*out, id); err != nil {
+	unlock, err := lockOut(*out)
+	if err != nil {
 		return a.fail(err)
 	}
+	defer unlock()
+	// The history first: a rollback that cannot be recorded does not happen.
 	h, err := history.Open(filepath.Join(*out, historyFile))
 	if err != nil {
 		return a.fail(err)
 	}
 	defer h.Close()
+	if err := release.Rollback(*out, id); err != nil {
+		return a.fail(err)
+	}
 	rec := pipeline.RunRecord{ID: uniqueRunID(*out, start.Format("20060102T150405Z")), Trigger: pipeline.TriggerCLI,
 		Status: pipeline.StatusRollback, Start: start, End: a.now().UTC(), Release: id,
 		Message: "current zurückgesetzt auf " + id}

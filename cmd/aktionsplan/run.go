@@ -86,7 +86,11 @@ The run is recorded in DIR/history.sqlite.`)
 	rec := pipeline.RunRecord{ID: r.newID(), Trigger: pipeline.TriggerCLI, Status: pipeline.StatusRunning, Start: a.now().UTC()}
 	r.save(ctx, rec)
 	o := r.once(ctx, rec.ID, rec.Trigger)
-	r.save(ctx, o.rec)
+	if err := r.history.Save(ctx, o.rec); err != nil && o.err == nil {
+		// The release stands, but the history, which decides what is
+		// unchanged next time, does not know it: not a success.
+		o.err = fmt.Errorf("run %s (%s) not recorded in the history: %w", o.rec.ID, o.rec.Status, err)
+	}
 	if o.err != nil {
 		return a.fail(o.err)
 	}
@@ -125,16 +129,18 @@ func (a *app) newRunner(in inputFlags, out string) (*runner, func(), error) {
 	if out == "" {
 		return nil, nil, fmt.Errorf("%w: --out DIR is required (or out in the config)", errConfig)
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	unlock, err := lockOut(out)
+	if err != nil {
 		return nil, nil, err
 	}
 	cfg.cache = filepath.Join(out, "cache")
 	h, err := history.Open(filepath.Join(out, historyFile))
 	if err != nil {
+		unlock()
 		return nil, nil, err
 	}
 	r := &runner{a: a, cfg: cfg, in: in, out: out, history: h, log: a.logger(), keep: cfg.keep()}
-	return r, func() { h.Close() }, nil
+	return r, func() { h.Close(); unlock() }, nil
 }
 
 // historyFile is the run history in the output folder.
@@ -339,7 +345,8 @@ func (a *app) fail(err error) int {
 	}
 	fmt.Fprintf(a.stderr, "aktionsplan: %v\n", err)
 	switch {
-	case errors.Is(err, errConfig), errors.Is(err, schemas.ErrSchema):
+	case errors.Is(err, errConfig), errors.Is(err, schemas.ErrSchema),
+		errors.Is(err, release.ErrUnknownRelease), errors.Is(err, release.ErrInvalidID):
 		return exitUsage
 	case errors.As(err, &bad):
 		return exitInvalid

@@ -31,8 +31,6 @@ type runner struct {
 	force bool
 	// notify is told about runs that end invalid or failed; may be nil.
 	notify func(context.Context, pipeline.RunRecord)
-	// observe is told about every run that ends; may be nil.
-	observe func(pipeline.RunRecord)
 }
 
 // outcome is what a run leaves for the command that prints it.
@@ -68,11 +66,9 @@ func (r *runner) once(ctx context.Context, id, trigger string) (o outcome) {
 		if o.err != nil {
 			o.rec.Status, o.rec.Message = pipeline.StatusFailed, o.err.Error()
 		}
-		if r.observe != nil {
-			r.observe(o.rec)
-		}
 		if r.notify != nil && (o.rec.Status == pipeline.StatusFailed || o.rec.Status == pipeline.StatusInvalid) {
-			r.notify(ctx, o.rec)
+			// A run cancelled at shutdown still sends its notice.
+			r.notify(context.WithoutCancel(ctx), o.rec)
 		}
 	}()
 	o.cfg = r.cfg
@@ -135,13 +131,14 @@ func (r *runner) unchanged(ctx context.Context, inputs []pipeline.InputFile, set
 	if r.history == nil {
 		return true
 	}
-	last, ok, err := r.history.LastWith(ctx, pipeline.StatusPublished)
-	if err != nil || !ok || last.Release != m.Release {
-		// The current release was not published by a recorded run (a
-		// rollback, a fresh history): publish anew to be sure.
+	// The run that published the current release (also after a rollback)
+	// knows the settings it was made with.
+	made, err := r.history.Get(ctx, m.RunID)
+	if err != nil {
+		// Not recorded (a fresh history): publish anew to be sure.
 		return false
 	}
-	for _, in := range last.Inputs {
+	for _, in := range made.Inputs {
 		if in.Role == settings.Role {
 			return in.SHA256 == settings.SHA256
 		}

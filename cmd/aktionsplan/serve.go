@@ -83,8 +83,11 @@ for up to two minutes, and exit 0.`)
 			}
 		}
 	}
+	// Every run that ends reaches the metrics through the history, skipped
+	// ones included, which the scheduler records without running.
+	observed := &observedHistory{History: r.history}
 	sched, err := schedule.New(schedule.Config{
-		Spec: spec, Location: loc, Run: r.record, History: r.history,
+		Spec: spec, Location: loc, Run: r.record, History: observed,
 		NewID: r.newID, Now: a.now, Logger: log,
 	})
 	if err != nil {
@@ -104,7 +107,7 @@ for up to two minutes, and exit 0.`)
 	if err != nil {
 		return a.fail(err)
 	}
-	r.observe = srv.Observe // the scheduler logs each run's start and end
+	observed.observe = srv.Observe
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return a.fail(err)
@@ -144,4 +147,19 @@ func (c *Config) location() (*time.Location, error) {
 		return nil, fmt.Errorf("%w: %s: timezone %q: %w", errConfig, c.name, name, err)
 	}
 	return loc, nil
+}
+
+// observedHistory passes every run that is saved with its end status on to
+// observe (the metrics).
+type observedHistory struct {
+	pipeline.History
+	observe func(pipeline.RunRecord)
+}
+
+func (h *observedHistory) Save(ctx context.Context, r pipeline.RunRecord) error {
+	err := h.History.Save(ctx, r)
+	if r.Status != pipeline.StatusRunning && h.observe != nil {
+		h.observe(r)
+	}
+	return err
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"aktionsplan/pipeline"
 )
@@ -156,7 +157,7 @@ func (s *Scheduler) logEnd(rec pipeline.RunRecord) {
 	}
 	attrs := []any{
 		"run", rec.ID, "trigger", rec.Trigger, "status", rec.Status,
-		"duration", rec.End.Sub(rec.Start), "errors", rec.Errors, "warnings", rec.Warnings,
+		"duration", rec.End.Sub(rec.Start).Round(time.Millisecond).String(), "errors", rec.Errors, "warnings", rec.Warnings,
 		"release", rec.Release,
 	}
 	if rec.Message != "" {
