@@ -189,6 +189,11 @@ func (s *Server) serveGzip(w http.ResponseWriter, r *http.Request, f io.Reader, 
 	if !modtime.IsZero() {
 		h.Set("Last-Modified", modtime.UTC().Format(http.TimeFormat))
 	}
+	if preconditionFailed(r, etag, modtime) {
+		h.Del("Content-Type")
+		w.WriteHeader(http.StatusPreconditionFailed)
+		return
+	}
 	if notModified(r, etag, modtime) {
 		h.Del("Content-Type")
 		w.WriteHeader(http.StatusNotModified)
@@ -213,6 +218,25 @@ func (s *Server) serveGzip(w http.ResponseWriter, r *http.Request, f io.Reader, 
 }
 
 var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
+
+// preconditionFailed reports whether If-Match or, in its absence,
+// If-Unmodified-Since rules the request out (RFC 9110, 13.2.2), as
+// http.ServeContent does for the uncompressed answer.
+func preconditionFailed(r *http.Request, etag string, modtime time.Time) bool {
+	if im := r.Header.Get("If-Match"); im != "" {
+		for c := range strings.SplitSeq(im, ",") {
+			if c = strings.TrimSpace(c); c == "*" || c == etag {
+				return false
+			}
+		}
+		return true
+	}
+	ius, err := http.ParseTime(r.Header.Get("If-Unmodified-Since"))
+	if err != nil || modtime.IsZero() {
+		return false
+	}
+	return modtime.Truncate(time.Second).After(ius)
+}
 
 // notModified reports whether a GET or HEAD request's If-None-Match or, in
 // its absence, If-Modified-Since allows a 304 answer (RFC 9110, 13.1).

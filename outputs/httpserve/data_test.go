@@ -171,6 +171,11 @@ func TestGzip(t *testing.T) {
 	if len(body) > 0 {
 		t.Errorf("HEAD with a body of %d bytes", len(body))
 	}
+	// Preconditions hold for the compressed answer as for the plain one.
+	for _, h := range [][2]string{{"If-Match", `"anders"`}, {"If-Unmodified-Since", "Wed, 21 Oct 2015 07:28:00 GMT"}} {
+		resp, _ := f.do(t, "GET", "/data/current/kennzahlen.csv", "Accept-Encoding", "gzip", h[0], h[1])
+		wantStatus(t, resp, http.StatusPreconditionFailed)
+	}
 }
 
 func TestHead(t *testing.T) {
