@@ -253,19 +253,4 @@ func (fu *fundUsage) features(reg *Register) []Feature {
 }
 
 // formatEUR renders an amount the German way: 5.450,00 EUR.
-func formatEUR(v float64) string {
-	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
-	intPart, frac := s[:len(s)-3], s[len(s)-2:]
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	sign := ""
-	if v < 0 {
-		sign = "-"
-	}
-	return sign + b.String() + "," + frac + " EUR"
-}
+func formatEUR(v float64) string { return formatNumber(v, 2) + " EUR" }

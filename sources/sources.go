@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strings"
 
@@ -114,10 +113,4 @@ func (t Tables) OpenTable(role, name string, r io.Reader, fields []pipeline.Fiel
 func unsupported(name, format string, args ...any) *pipeline.BadInput {
 	return &pipeline.BadInput{Issue: pipeline.Issue{Code: pipeline.CodeMalformed, Severity: pipeline.Error,
 		Pos: pipeline.Pos{File: name}, Expected: "eine .xlsx- oder .csv-Datei", Message: fmt.Sprintf(format, args...)}}
-}
-
-// File returns the input for a local file; its name in messages is the base
-// name, as staff know it.
-func File(p string) pipeline.Input {
-	return pipeline.Input{Name: path.Base(strings.ReplaceAll(p, "\\", "/")), Open: func() (io.ReadCloser, error) { return os.Open(p) }}
 }
