@@ -25,6 +25,7 @@ import (
 	"aktionsplan/outputs/httpserve"
 	"aktionsplan/outputs/release"
 	"aktionsplan/pipeline"
+	"aktionsplan/pipeline/historytest"
 )
 
 // secret is the content of a file in OUT beside the releases that no
@@ -217,73 +218,10 @@ func (s *syncWriter) Write(b []byte) (int, error) {
 	return s.w.Write(b)
 }
 
-// history is a History in memory; runs are kept oldest first.
-type history struct {
-	mu   sync.Mutex
-	runs []pipeline.RunRecord
-	err  error
-}
-
-var _ pipeline.History = (*history)(nil)
-
-func (h *history) Save(_ context.Context, r pipeline.RunRecord) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if i := slices.IndexFunc(h.runs, func(x pipeline.RunRecord) bool { return x.ID == r.ID }); i >= 0 {
-		h.runs[i] = r
-		return nil
-	}
-	h.runs = append(h.runs, r)
-	return nil
-}
-
-func (h *history) Get(_ context.Context, id string) (pipeline.RunRecord, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.err != nil {
-		return pipeline.RunRecord{}, h.err
-	}
-	for _, r := range h.runs {
-		if r.ID == id {
-			return r, nil
-		}
-	}
-	return pipeline.RunRecord{}, fmt.Errorf("history: %q: %w", id, pipeline.ErrNoRun)
-}
-
-func (h *history) List(_ context.Context, limit int) ([]pipeline.RunRecord, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.err != nil {
-		return nil, h.err
-	}
-	var out []pipeline.RunRecord
-	for i := len(h.runs) - 1; i >= 0 && (limit == 0 || len(out) < limit); i-- {
-		out = append(out, h.runs[i])
-	}
-	return out, nil
-}
-
-func (h *history) LastWith(_ context.Context, statuses ...string) (pipeline.RunRecord, bool, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.err != nil {
-		return pipeline.RunRecord{}, false, h.err
-	}
-	for i := len(h.runs) - 1; i >= 0; i-- {
-		if slices.Contains(statuses, h.runs[i].Status) {
-			return h.runs[i], true, nil
-		}
-	}
-	return pipeline.RunRecord{}, false, nil
-}
-
-func (h *history) Close() error { return nil }
-
 // threeRuns is a history: a published run, an invalid one, a running one.
-func threeRuns() *history {
+func threeRuns() *historytest.Memory {
 	t0 := time.Date(2026, 3, 1, 4, 30, 0, 0, time.UTC)
-	return &history{runs: []pipeline.RunRecord{
+	return historytest.New([]pipeline.RunRecord{
 		{ID: "20260301T043000Z", Trigger: pipeline.TriggerSchedule, Status: pipeline.StatusPublished,
 			Start: t0, End: t0.Add(42 * time.Second), Release: "r1",
 			Rows: map[string]int{"kennzahlen.csv": 80, "aktionsraeume.geojson": 12}, Warnings: 3,
@@ -293,7 +231,7 @@ func threeRuns() *history {
 			ReportPath: "reports/20260302T043000Z.txt"},
 		{ID: "20260303T043000Z", Trigger: pipeline.TriggerCLI, Status: pipeline.StatusRunning,
 			Start: t0.Add(48 * time.Hour)},
-	}}
+	}...)
 }
 
 func TestNewNeedsOut(t *testing.T) {
@@ -380,7 +318,8 @@ func TestLogsOnlyErrors(t *testing.T) {
 	if f.logs.Len() > 0 {
 		t.Fatalf("logged:\n%s", f.logs)
 	}
-	h := &history{err: fmt.Errorf("database is locked")}
+	h := historytest.New()
+	h.Fail(fmt.Errorf("database is locked"))
 	g := newFixture(t, httpserve.Config{History: h})
 	resp, _ := g.do(t, "GET", "/api/runs")
 	wantStatus(t, resp, http.StatusInternalServerError)

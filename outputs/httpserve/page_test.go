@@ -1,6 +1,7 @@
 package httpserve_test
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -14,12 +15,11 @@ import (
 func TestPage(t *testing.T) {
 	h := threeRuns()
 	for i := range 12 {
-		h.runs = append(h.runs, pipeline.RunRecord{ID: "skip-" + string(rune('a'+i)), Trigger: pipeline.TriggerSchedule,
+		h.Save(context.Background(), pipeline.RunRecord{ID: "skip-" + string(rune('a'+i)), Trigger: pipeline.TriggerSchedule,
 			Status: pipeline.StatusSkipped, Start: time.Date(2026, 3, 4, 4, 30, i, 0, time.UTC), Message: "<b>noch beschäftigt</b>"})
 	}
-	h.runs[1].Status = pipeline.StatusFailed
-	h.runs[1].Message = "Quelle nicht erreichbar"
-	h.runs = append(h.runs, h.runs[1])
+	h.Save(context.Background(), pipeline.RunRecord{ID: "20260304T050000Z", Trigger: pipeline.TriggerManual,
+		Status: pipeline.StatusFailed, Start: time.Date(2026, 3, 4, 5, 0, 0, 0, time.UTC), Message: "Quelle nicht erreichbar"})
 	f := newFixture(t, httpserve.Config{History: h, Title: "Aktionsplan <Test>",
 		Now: func() time.Time { return time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC) }})
 	resp, body := f.do(t, "GET", "/")

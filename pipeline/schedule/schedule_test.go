@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"aktionsplan/pipeline"
+	"aktionsplan/pipeline/historytest"
 	"aktionsplan/pipeline/schedule"
 )
 
@@ -27,10 +28,8 @@ func published(_ context.Context, id, trigger string) pipeline.RunRecord {
 
 // freshHistory has a success from just now, so that Start does not catch
 // up and the first run of a live test comes from the cron timer.
-func freshHistory() *memHistory {
-	h := &memHistory{}
-	_ = h.Save(context.Background(), pipeline.RunRecord{ID: "earlier", Status: pipeline.StatusPublished, Start: time.Now()})
-	return h
+func freshHistory() *historytest.Memory {
+	return historytest.New(pipeline.RunRecord{ID: "earlier", Status: pipeline.StatusPublished, Start: time.Now()})
 }
 
 func newScheduler(t *testing.T, c schedule.Config) *schedule.Scheduler {
@@ -103,13 +102,13 @@ func TestScheduledRuns(t *testing.T) {
 		},
 	})
 	s.Start(context.Background())
-	if !waitFor(func() bool { return len(h.withStatus(pipeline.StatusPublished)) >= 2 }) {
+	if !waitFor(func() bool { return len(h.WithStatus(pipeline.StatusPublished)) >= 2 }) {
 		t.Fatal("no run within three seconds")
 	}
 	if err := s.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	runs := h.withStatus(pipeline.StatusPublished)[1:] // after the seeded one
+	runs := h.WithStatus(pipeline.StatusPublished)[1:] // after the seeded one
 	if int(calls.Load()) != len(runs) {
 		t.Errorf("%d calls, %d published runs", calls.Load(), len(runs))
 	}
@@ -117,7 +116,7 @@ func TestScheduledRuns(t *testing.T) {
 	if r.Trigger != pipeline.TriggerSchedule || r.Release != r.ID || r.Start.IsZero() || r.End.Before(r.Start) {
 		t.Errorf("run recorded as %+v", r)
 	}
-	if got := h.savesOf(r.ID); strings.Join(got, " ") != "running published" {
+	if got := h.SavesOf(r.ID); strings.Join(got, " ") != "running published" {
 		t.Errorf("saves of %s: %v, want running then published", r.ID, got)
 	}
 	if !strings.HasSuffix(r.ID, "Z") || len(r.ID) != len("20060102T150405Z") {
@@ -130,7 +129,7 @@ func TestScheduledRuns(t *testing.T) {
 // makes at once over an empty history, so the first fire meets it.
 func TestFireDuringRunIsSkipped(t *testing.T) {
 	t.Parallel()
-	h := &memHistory{}
+	h := historytest.New()
 	started, release := make(chan string, 1), make(chan struct{})
 	var calls atomic.Int32
 	s := newScheduler(t, schedule.Config{
@@ -156,21 +155,21 @@ func TestFireDuringRunIsSkipped(t *testing.T) {
 		t.Errorf("Trigger during a run: %v, want ErrBusy naming %s", err, long)
 	}
 
-	if !waitFor(func() bool { return len(h.withStatus(pipeline.StatusSkipped)) >= 1 }) {
+	if !waitFor(func() bool { return len(h.WithStatus(pipeline.StatusSkipped)) >= 1 }) {
 		t.Fatal("no skipped run within three seconds")
 	}
 	close(release)
 	if err := s.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	skipped := h.withStatus(pipeline.StatusSkipped)[0]
+	skipped := h.WithStatus(pipeline.StatusSkipped)[0]
 	if skipped.ID == long || skipped.Trigger != pipeline.TriggerSchedule || !strings.Contains(skipped.Message, long) {
 		t.Errorf("skipped run recorded as %+v, want its own id and a message naming %s", skipped, long)
 	}
-	if got := h.savesOf(long); strings.Join(got, " ") != "running published" {
+	if got := h.SavesOf(long); strings.Join(got, " ") != "running published" {
 		t.Errorf("saves of the long run: %v", got)
 	}
-	if n := calls.Load(); int(n) != len(h.withStatus(pipeline.StatusPublished)) {
+	if n := calls.Load(); int(n) != len(h.WithStatus(pipeline.StatusPublished)) {
 		t.Errorf("the RunFunc was called for a skipped fire: %d calls", n)
 	}
 }
@@ -179,7 +178,7 @@ func TestFireDuringRunIsSkipped(t *testing.T) {
 // Start makes at once over an empty history panics, the first fire runs.
 func TestPanicIsRecorded(t *testing.T) {
 	t.Parallel()
-	h := &memHistory{}
+	h := historytest.New()
 	var calls atomic.Int32
 	s := newScheduler(t, schedule.Config{
 		Spec: everySecond, History: h,
@@ -191,10 +190,10 @@ func TestPanicIsRecorded(t *testing.T) {
 		},
 	})
 	s.Start(context.Background())
-	if !waitFor(func() bool { return len(h.withStatus(pipeline.StatusPublished)) >= 1 }) {
+	if !waitFor(func() bool { return len(h.WithStatus(pipeline.StatusPublished)) >= 1 }) {
 		t.Fatal("no run after the panic within three seconds")
 	}
-	failed := h.withStatus(pipeline.StatusFailed)
+	failed := h.WithStatus(pipeline.StatusFailed)
 	if len(failed) != 1 || failed[0].Message != "panic: boom" || failed[0].End.IsZero() {
 		t.Fatalf("failed runs: %+v, want one with message %q", failed, "panic: boom")
 	}
@@ -221,7 +220,7 @@ func blocking(started chan<- string, release <-chan struct{}) schedule.RunFunc {
 const never = "0 0 1 1 *"
 
 func TestTrigger(t *testing.T) {
-	h := &memHistory{}
+	h := historytest.New()
 	started, release := make(chan string, 1), make(chan struct{})
 	s := newScheduler(t, schedule.Config{Spec: never, History: h, Run: blocking(started, release)})
 
@@ -239,7 +238,7 @@ func TestTrigger(t *testing.T) {
 		t.Errorf("second Trigger: %v, want ErrBusy", err)
 	}
 	close(release)
-	if !waitFor(func() bool { return len(h.withStatus(pipeline.StatusPublished)) == 1 }) {
+	if !waitFor(func() bool { return len(h.WithStatus(pipeline.StatusPublished)) == 1 }) {
 		t.Fatal("run did not end")
 	}
 	// The slot is free again once the end is recorded.
@@ -259,7 +258,7 @@ func TestTrigger(t *testing.T) {
 
 // Run ids from the clock get a suffix when the clock has not moved on.
 func TestRunIDs(t *testing.T) {
-	h := &memHistory{}
+	h := historytest.New()
 	now := func() time.Time { return time.Date(2026, 11, 25, 5, 30, 0, 0, time.UTC) }
 	s := newScheduler(t, schedule.Config{Spec: never, History: h, Run: published, Now: now})
 	var ids []string
@@ -287,7 +286,7 @@ func TestRunIDs(t *testing.T) {
 
 func TestStop(t *testing.T) {
 	t.Run("run ends within the grace period", func(t *testing.T) {
-		h := &memHistory{}
+		h := historytest.New()
 		started, release := make(chan string, 1), make(chan struct{})
 		s := newScheduler(t, schedule.Config{Spec: never, History: h, Run: blocking(started, release)})
 		id, err := s.Trigger(pipeline.TriggerManual)
@@ -310,7 +309,7 @@ func TestStop(t *testing.T) {
 		}
 	})
 	t.Run("run is cancelled after the grace period", func(t *testing.T) {
-		h := &memHistory{}
+		h := historytest.New()
 		started := make(chan string, 1)
 		s := newScheduler(t, schedule.Config{Spec: never, History: h, Run: blocking(started, nil)})
 		id, err := s.Trigger(pipeline.TriggerManual)
@@ -385,7 +384,7 @@ func TestCatchUp(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h := &memHistory{}
+			h := historytest.New()
 			for _, r := range tc.history {
 				_ = h.Save(context.Background(), r)
 			}
@@ -404,19 +403,17 @@ func TestCatchUp(t *testing.T) {
 			// Count the catch-up runs that were saved as started: a fast
 			// run may have ended (and been saved again) by now.
 			running := 0
-			h.mu.Lock()
-			for _, r := range h.saves {
+			for _, r := range h.Saves() {
 				if r.Status == pipeline.StatusRunning {
 					running++
 				}
 			}
-			h.mu.Unlock()
 			ran := running == 1 && calls.Load() == 1
 			if ran != tc.want || running > 1 || calls.Load() > 1 {
 				t.Fatalf("catch-up: %d started, %d calls; want a run: %v", running, calls.Load(), tc.want)
 			}
 			if ran {
-				r := h.withStatus(pipeline.StatusPublished)
+				r := h.WithStatus(pipeline.StatusPublished)
 				if r[len(r)-1].Trigger != pipeline.TriggerSchedule {
 					t.Errorf("catch-up trigger %q", r[len(r)-1].Trigger)
 				}
@@ -485,11 +482,11 @@ func TestHealth(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h := &memHistory{}
+			h := historytest.New()
 			for _, r := range tc.history {
 				_ = h.Save(context.Background(), r)
 			}
-			h.err = tc.err
+			h.Fail(tc.err)
 			s := newScheduler(t, schedule.Config{
 				Spec: "30 5 * * *", History: h, Run: published,
 				Now: func() time.Time { return tc.now },

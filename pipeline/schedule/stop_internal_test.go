@@ -5,42 +5,17 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"aktionsplan/pipeline"
+	"aktionsplan/pipeline/historytest"
 )
 
-// saves is a pipeline.History that keeps what is saved, and no more.
-type saves struct {
-	mu  sync.Mutex
-	all []pipeline.RunRecord
-}
-
-func (h *saves) Save(_ context.Context, r pipeline.RunRecord) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.all = append(h.all, r)
-	return nil
-}
-
-func (h *saves) Get(context.Context, string) (pipeline.RunRecord, error) {
-	return pipeline.RunRecord{}, pipeline.ErrNoRun
-}
-
-func (h *saves) List(context.Context, int) ([]pipeline.RunRecord, error) { return nil, nil }
-
-func (h *saves) LastWith(context.Context, ...string) (pipeline.RunRecord, bool, error) {
-	return pipeline.RunRecord{}, false, nil
-}
-
-func (h *saves) Close() error { return nil }
-
-func (h *saves) last() pipeline.RunRecord {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.all[len(h.all)-1]
+// last is the last record saved.
+func last(h *historytest.Memory) pipeline.RunRecord {
+	all := h.Saves()
+	return all[len(all)-1]
 }
 
 // A run that ignores its context is recorded as failed by Stop, which
@@ -50,7 +25,7 @@ func TestStopAbandonsStuckRun(t *testing.T) {
 	defer func(d time.Duration) { abandonWait = d }(abandonWait)
 	abandonWait = 20 * time.Millisecond
 
-	h := &saves{}
+	h := historytest.New()
 	started, release := make(chan struct{}), make(chan struct{})
 	s, err := New(Config{
 		Spec: "0 0 1 1 *", History: h, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -73,7 +48,7 @@ func TestStopAbandonsStuckRun(t *testing.T) {
 	if err := s.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Stop: %v, want the deadline", err)
 	}
-	if r := h.last(); r.ID != id || r.Status != pipeline.StatusFailed || r.Message == "" || r.End.IsZero() {
+	if r := last(h); r.ID != id || r.Status != pipeline.StatusFailed || r.Message == "" || r.End.IsZero() {
 		t.Errorf("abandoned run recorded as %+v", r)
 	}
 
@@ -82,7 +57,7 @@ func TestStopAbandonsStuckRun(t *testing.T) {
 	s.mu.Unlock()
 	close(release)
 	<-a.done
-	if r := h.last(); r.ID != id || r.Status != pipeline.StatusPublished {
+	if r := last(h); r.ID != id || r.Status != pipeline.StatusPublished {
 		t.Errorf("run that returned late recorded as %+v", r)
 	}
 	s.mu.Lock()
