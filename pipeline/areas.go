@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/project"
 )
 
 // Boundary is one area geometry as read from a boundary file, in WGS84.
@@ -100,19 +101,10 @@ func authalicLat(lat float64) float64 {
 }
 
 func toAuthalic(g orb.Geometry) orb.Geometry {
-	mp := toMultiPolygon(g)
-	out := make(orb.MultiPolygon, len(mp))
-	for i, p := range mp {
-		out[i] = make(orb.Polygon, len(p))
-		for k, r := range p {
-			nr := make(orb.Ring, len(r))
-			for n, pt := range r {
-				nr[n] = orb.Point{pt[0], authalicLat(pt[1])}
-			}
-			out[i][k] = nr
-		}
-	}
-	return out
+	// project works in place: project a copy.
+	return project.MultiPolygon(toMultiPolygon(g).Clone(), func(p orb.Point) orb.Point {
+		return orb.Point{p[0], authalicLat(p[1])}
+	})
 }
 
 // toMultiPolygon returns the polygons of g, or nil for other geometries.

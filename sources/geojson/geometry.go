@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 	orbgeojson "github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/project"
 
 	"aktionsplan/pipeline"
 )
@@ -163,20 +164,9 @@ func (fr *fileReader) noteEasting(x float64, pos pipeline.Pos) {
 	fr.rep.Infof(pipeline.CodeRead, pos, "Die Rechtswerte sind %s; sie werden in Zone %d gelesen", written, zone)
 }
 
-// project transforms mp to WGS84.
+// project transforms a copy of mp to WGS84.
 func (fr *fileReader) project(mp orb.MultiPolygon) orb.MultiPolygon {
-	out := make(orb.MultiPolygon, len(mp))
-	for i, p := range mp {
-		out[i] = make(orb.Polygon, len(p))
-		for k, r := range p {
-			nr := make(orb.Ring, len(r))
-			for n, pt := range r {
-				nr[n] = fr.crs.lonLat(pt)
-			}
-			out[i][k] = nr
-		}
-	}
-	return out
+	return project.MultiPolygon(mp.Clone(), fr.crs.lonLat)
 }
 
 // orient turns outer rings counterclockwise and holes clockwise, as RFC 7946
