@@ -17,6 +17,29 @@ type Column struct {
 	Type        string `json:"type"`
 	Unit        string `json:"unit,omitempty"`
 	Description string `json:"description"`
+	// Constraints hold for every published value of the column; metadata
+	// (the data package's Table Schema) states them.
+	Constraints Constraints `json:"constraints,omitzero"`
+}
+
+// Constraints are the Table Schema constraints of a published column.
+type Constraints struct {
+	Required bool     `json:"required,omitempty"`
+	Unique   bool     `json:"unique,omitempty"`
+	Enum     []string `json:"enum,omitempty"`
+	// Minimum and Maximum bound numbers and integers; nil is unbounded.
+	Minimum *float64 `json:"minimum,omitempty"`
+	Maximum *float64 `json:"maximum,omitempty"`
+	// Pattern is a regular expression the whole text matches.
+	Pattern string `json:"pattern,omitempty"`
+}
+
+// ForeignKey says that the values of Fields name a row of another dataset.
+type ForeignKey struct {
+	Fields []string
+	// Resource is the referenced dataset's Name; Reference its key fields.
+	Resource  string
+	Reference []string
 }
 
 // Dataset is one published table.
@@ -28,6 +51,10 @@ type Dataset struct {
 	Columns     []Column
 	// Spatial datasets carry a geometry per row.
 	Spatial bool
+	// PrimaryKey names the columns that identify a row; ForeignKeys the
+	// columns that point at rows of other datasets.
+	PrimaryKey  []string
+	ForeignKeys []ForeignKey
 	// About is shared by every dataset of a publication.
 	About About
 }
@@ -39,6 +66,35 @@ type About struct {
 	// Note is shown wherever the data appears; for the shipped example it says
 	// that the figures are sample data.
 	Note string
+	// Portal says how the release is described for an open data portal.
+	Portal Portal
+}
+
+// Portal is what open data metadata (DCAT-AP.de, the data package, the
+// release page) say beyond the datasets themselves.
+type Portal struct {
+	// Title of the whole publication (the catalog).
+	Title string
+	// BaseURL is the public URL under which the folders current/ and
+	// releases/ of OUT are reachable, ending in "/": a file of the current
+	// release is at BaseURL + "current/" + name.
+	BaseURL string
+	// License is a URI of the dcat-ap.de licence vocabulary, LicenseTitle
+	// its name and LicenseURL the licence text for people.
+	License, LicenseTitle, LicenseURL string
+	// Attribution is the text users name when they reuse the data
+	// (dcatde:licenseAttributionByText).
+	Attribution string
+	// ContactName, ContactEmail and ContactURL reach whoever answers
+	// questions about the data; an email or a URL is required.
+	ContactName, ContactEmail, ContactURL string
+	// PublisherURL identifies the publisher; may be empty.
+	PublisherURL string
+	// PoliticalGeocodingURI and ContributorID are DCAT-AP.de properties
+	// written only when configured.
+	PoliticalGeocodingURI, ContributorID string
+	// Keywords describe every dataset.
+	Keywords []string
 }
 
 // Feature is one published row: values in the order of the dataset's columns
@@ -66,6 +122,54 @@ type Format interface {
 	Spatial() bool
 	// NewEncoder writes the beginning of a file for ds to w.
 	NewEncoder(w io.Writer, ds *Dataset) (Encoder, error)
+}
+
+// FileNamer is implemented by a Format whose file for a dataset is not
+// named by the dataset's Name and the Format's Ext, e.g. a second GeoJSON
+// in another CRS.
+type FileNamer interface {
+	FileName(ds *Dataset) string
+}
+
+// Document is a file that describes a whole release: metadata for a portal,
+// a page for people. Documents are written after every dataset, in the order
+// given, so they can state the sizes and hashes of the data files and of
+// the documents before them.
+type Document interface {
+	// Name is the file name in the release.
+	Name() string
+	// Write writes the document for rel to w.
+	Write(w io.Writer, rel *ReleaseInfo) error
+}
+
+// ReleaseInfo is what Documents describe: one release with its datasets.
+type ReleaseInfo struct {
+	RunID string
+	// Time is the run time, as in the manifest.
+	Time  time.Time
+	About About
+	// Datasets in the order they are published, each with its files.
+	Datasets []PublishedDataset
+	// Documents written before this one.
+	Documents []ManifestFile
+	// FirstYear and LastYear are the first and the last year that any
+	// published row names (0 when none).
+	FirstYear, LastYear int
+	// Bound encloses every area, in WGS84.
+	Bound orb.Bound
+	// Areas are the rows of the spatial areas dataset, with geometry,
+	// sorted by code; AreaDataset describes their values.
+	Areas       []Feature
+	AreaDataset *Dataset
+}
+
+// PublishedDataset is a dataset with the files written for it.
+type PublishedDataset struct {
+	*Dataset
+	// Files has one entry per format, with size and SHA-256.
+	Files []ManifestFile
+	// Rows is the number of rows written.
+	Rows int
 }
 
 // Publisher writes the files of one release and makes it visible at once.

@@ -6,11 +6,16 @@ package pipeline
 
 var (
 	codeColumn = Column{Name: "code", Title: "Code", Type: "string",
-		Description: "Stabiler Schlüssel des Aktionsraums (drei Buchstaben); ändert sich nie."}
+		Description: "Stabiler Schlüssel des Aktionsraums (drei Buchstaben); ändert sich nie.",
+		Constraints: Constraints{Required: true, Pattern: "[A-Z]{3}"}}
 	nameColumn = Column{Name: "name", Title: "Aktionsraum", Type: "string",
-		Description: "Name des Aktionsraums laut Register."}
-	yearColumn = Column{Name: "jahr", Title: "Jahr", Type: "integer", Description: "Kalenderjahr."}
+		Description: "Name des Aktionsraums laut Register.", Constraints: Constraints{Required: true}}
+	yearColumn = Column{Name: "jahr", Title: "Jahr", Type: "integer", Description: "Kalenderjahr.",
+		Constraints: Constraints{Required: true}}
 )
+
+// areaKey points a dataset's area code at the areas dataset.
+var areaKey = ForeignKey{Fields: []string{"code"}, Resource: "aktionsraeume", Reference: []string{"code"}}
 
 // sumColumns are the columns of a fund summary after area, year and fund,
 // in the order of DOMAIN.md and of fundUsage.summary, with a prefix for the
@@ -44,9 +49,23 @@ func publicColumns(fields []Field) []Column {
 			cols = append(cols, codeColumn, nameColumn)
 			continue
 		}
-		cols = append(cols, Column{Name: f.Name, Title: f.Title, Type: f.Type, Unit: f.Unit, Description: f.Description})
+		cols = append(cols, Column{Name: f.Name, Title: f.Title, Type: f.Type, Unit: f.Unit, Description: f.Description,
+			Constraints: Constraints{Required: f.Required, Unique: f.Unique, Enum: f.Enum,
+				Minimum: f.Minimum, Maximum: f.Maximum, Pattern: f.Pattern}})
 	}
 	return cols
+}
+
+// uniqueKey is the primary key of an input table: its required, unique,
+// public fields.
+func uniqueKey(fields []Field) []string {
+	var key []string
+	for _, f := range fields {
+		if f.Required && f.Unique && f.Public {
+			key = append(key, f.Name)
+		}
+	}
+	return key
 }
 
 // publicValues are the values of publicColumns for one record.
@@ -69,23 +88,32 @@ func (j *Job) dataset(name, title, desc string, cols []Column, spatial bool) *Da
 }
 
 func (j *Job) actionsDataset(fundFields []Field) *Dataset {
-	return j.dataset("mittelverwendung", "Mittelverwendung",
+	ds := j.dataset("mittelverwendung", "Mittelverwendung",
 		"Geförderte Maßnahmen je Aktionsraum aus dem Aktionsraumfonds und dem Projektbudget; nur öffentliche Spalten, Privatpersonen als Träger anonymisiert.",
 		publicColumns(fundFields), false)
+	ds.PrimaryKey = uniqueKey(fundFields)
+	ds.ForeignKeys = []ForeignKey{areaKey}
+	return ds
 }
 
 func (j *Job) keyFiguresDataset() *Dataset {
-	return j.dataset("kennzahlen", "Kennzahlen",
+	ds := j.dataset("kennzahlen", "Kennzahlen",
 		"Kennzahlen der Aktionsräume, eine Zeile je Aktionsraum und Jahr.",
 		publicColumns(j.KeyFigureSchema.Fields()), false)
+	ds.PrimaryKey = []string{codeColumn.Name, yearColumn.Name}
+	ds.ForeignKeys = []ForeignKey{areaKey}
+	return ds
 }
 
 func (j *Job) sumsDataset() *Dataset {
 	cols := []Column{codeColumn, nameColumn, yearColumn,
 		{Name: "fonds", Title: "Fonds", Type: "string", Description: "Aktionsraumfonds oder Projektbudget."}}
-	return j.dataset("mittelverwendung_summen", "Mittelverwendung: Summen",
+	ds := j.dataset("mittelverwendung_summen", "Mittelverwendung: Summen",
 		"Bewilligte und ausgezahlte Mittel je Aktionsraum, Jahr und Fonds, mit Budget und Rest des Aktionsraumfonds.",
 		append(cols, sumColumns("", "")...), false)
+	ds.PrimaryKey = []string{codeColumn.Name, yearColumn.Name, "fonds"}
+	ds.ForeignKeys = []ForeignKey{areaKey}
+	return ds
 }
 
 func (j *Job) areasDataset() *Dataset {
@@ -103,7 +131,9 @@ func (j *Job) areasDataset() *Dataset {
 	cols = append(cols, Column{Name: "fonds_jahr", Title: "Fonds-Jahr", Type: "integer",
 		Description: "Jahr der folgenden Angaben zum Aktionsraumfonds (das neueste vorhandene)."})
 	cols = append(cols, sumColumns("fonds_", "Fonds: ")...)
-	return j.dataset("aktionsraeume", "Aktionsräume",
+	ds := j.dataset("aktionsraeume", "Aktionsräume",
 		"Die Aktionsräume des Aktionsplans Soziale Stadt mit Grenze, Fläche, den neuesten Kennzahlen und dem Aktionsraumfonds des neuesten Jahres.",
 		cols, true)
+	ds.PrimaryKey = []string{codeColumn.Name}
+	return ds
 }

@@ -38,6 +38,9 @@ type Job struct {
 	// Formats to publish; every dataset is written in each non-spatial format,
 	// spatial datasets also in the spatial ones.
 	Formats []Format
+	// Documents describe the whole release (metadata, a page); they are
+	// written after the datasets, in this order.
+	Documents []Document
 	// Now is the clock; it decides the latest valid year and the run time.
 	Now func() time.Time
 	// Unchanged, when set, is asked before a valid release is committed
@@ -121,13 +124,14 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	if err := actions.Close(); err != nil {
 		return res, err
 	}
+	areasDS := j.areasDataset()
 	for _, d := range []struct {
 		ds   *Dataset
 		rows []Feature
 	}{
 		{j.keyFiguresDataset(), figures.features(reg)},
 		{j.sumsDataset(), fund.features(reg)},
-		{j.areasDataset(), areas},
+		{areasDS, areas},
 	} {
 		if err := out.write(d.ds, d.rows); err != nil {
 			return res, err
@@ -136,7 +140,14 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	if j.Unchanged != nil && j.Unchanged(res.Inputs) {
 		return res, ErrUnchanged
 	}
-	m := Manifest{RunID: j.RunID, Time: j.Now().UTC(), Note: j.About.Note, Inputs: res.Inputs, Files: out.files()}
+	now := j.Now().UTC()
+	rel := out.info(j.RunID, now, j.About, areasDS, areas)
+	for _, d := range j.Documents {
+		if err := out.document(d, rel); err != nil {
+			return res, err
+		}
+	}
+	m := Manifest{RunID: j.RunID, Time: now, Note: j.About.Note, Inputs: res.Inputs, Files: out.files()}
 	if res.Manifest, err = pub.Commit(m); err != nil {
 		return res, err
 	}

@@ -1,9 +1,13 @@
 package pipeline
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"sort"
+	"time"
 )
 
 // release writes the datasets of one run through a Publisher and counts the
@@ -12,30 +16,75 @@ type release struct {
 	pub     Publisher
 	formats []Format
 	rows    map[string]int
+	// datasets are those written so far, with their files.
+	datasets []PublishedDataset
+	// first and last year named by any written row.
+	first, last int
 }
 
 // datasetWriter writes one dataset to a file per format at once, so that a
 // streamed table is read only once.
 type datasetWriter struct {
 	r     *release
+	ds    *Dataset
 	names []string
-	files []io.WriteCloser
+	files []*countingFile
 	encs  []Encoder
 	n     int
+	// year is the index of the dataset's year column, or -1.
+	year int
+}
+
+// countingFile counts and hashes what is written to a release file, so that
+// documents written later can state size and hash.
+type countingFile struct {
+	io.WriteCloser
+	h hash.Hash
+	n int64
+}
+
+func newCountingFile(w io.WriteCloser) *countingFile {
+	return &countingFile{WriteCloser: w, h: sha256.New()}
+}
+
+func (c *countingFile) Write(p []byte) (int, error) {
+	n, err := c.WriteCloser.Write(p)
+	c.h.Write(p[:n])
+	c.n += int64(n)
+	return n, err
+}
+
+// file is the manifest entry of the written file.
+func (c *countingFile) file(name string, rows int) ManifestFile {
+	return ManifestFile{Name: name, Bytes: c.n, SHA256: hex.EncodeToString(c.h.Sum(nil)), Rows: rows}
+}
+
+// fileName is the name of ds's file in format f.
+func fileName(f Format, ds *Dataset) string {
+	if n, ok := f.(FileNamer); ok {
+		return n.FileName(ds)
+	}
+	return ds.Name + "." + f.Ext()
 }
 
 // open creates a file per format for ds and writes their headers.
 func (r *release) open(ds *Dataset) (*datasetWriter, error) {
-	w := &datasetWriter{r: r}
+	w := &datasetWriter{r: r, ds: ds, year: -1}
+	for i, c := range ds.Columns {
+		if c.Name == yearColumn.Name {
+			w.year = i
+		}
+	}
 	for _, f := range r.formats {
 		if f.Spatial() && !ds.Spatial {
 			continue
 		}
-		name := ds.Name + "." + f.Ext()
-		file, err := r.pub.Create(name)
+		name := fileName(f, ds)
+		created, err := r.pub.Create(name)
 		if err != nil {
 			return nil, err
 		}
+		file := newCountingFile(created)
 		enc, err := f.NewEncoder(file, ds)
 		if err != nil {
 			file.Close()
@@ -55,8 +104,23 @@ func (w *datasetWriter) Write(f Feature) error {
 			return fmt.Errorf("%s: %w", w.names[i], err)
 		}
 	}
+	if w.year >= 0 {
+		if y, ok := f.Values[w.year].(int64); ok {
+			w.r.years(int(y))
+		}
+	}
 	w.n++
 	return nil
+}
+
+// years widens the release's span of years by y.
+func (r *release) years(y int) {
+	if r.first == 0 || y < r.first {
+		r.first = y
+	}
+	if y > r.last {
+		r.last = y
+	}
 }
 
 // Close ends every file and records its row count.
@@ -70,6 +134,11 @@ func (w *datasetWriter) Close() error {
 		}
 		w.r.rows[w.names[i]] = w.n
 	}
+	pd := PublishedDataset{Dataset: w.ds, Rows: w.n}
+	for i, f := range w.files {
+		pd.Files = append(pd.Files, f.file(w.names[i], w.n))
+	}
+	w.r.datasets = append(w.r.datasets, pd)
 	return nil
 }
 
@@ -85,6 +154,46 @@ func (r *release) write(ds *Dataset, rows []Feature) error {
 		}
 	}
 	return w.Close()
+}
+
+// info describes the datasets written so far for the documents.
+func (r *release) info(runID string, t time.Time, about About, areasDS *Dataset, areas []Feature) *ReleaseInfo {
+	rel := &ReleaseInfo{RunID: runID, Time: t, About: about, FirstYear: r.first, LastYear: r.last,
+		Areas: areas, AreaDataset: areasDS}
+	rel.Datasets = append(rel.Datasets, r.datasets...)
+	sort.Slice(rel.Datasets, func(i, j int) bool { return rel.Datasets[i].Name < rel.Datasets[j].Name })
+	first := true
+	for _, a := range areas {
+		if a.Geometry == nil {
+			continue
+		}
+		if b := a.Geometry.Bound(); first {
+			rel.Bound, first = b, false
+		} else {
+			rel.Bound = rel.Bound.Union(b)
+		}
+	}
+	return rel
+}
+
+// document writes one document of the release.
+func (r *release) document(d Document, rel *ReleaseInfo) error {
+	name := d.Name()
+	created, err := r.pub.Create(name)
+	if err != nil {
+		return err
+	}
+	file := newCountingFile(created)
+	if err := d.Write(file, rel); err != nil {
+		file.Close()
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	r.rows[name] = 0
+	rel.Documents = append(rel.Documents, file.file(name, 0))
+	return nil
 }
 
 // files lists the written files with their row counts, sorted by name; the

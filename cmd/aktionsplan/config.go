@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,6 +82,29 @@ type Config struct {
 	Server struct {
 		Addr string `toml:"addr"`
 	} `toml:"server"`
+	// Portal says how the release is described for an open data portal
+	// (DCAT-AP.de, data package, release page).
+	Portal struct {
+		// BaseURL is the public URL of the data area: the files of the
+		// current release are at BaseURL + "current/<file>". Default: the
+		// server's own address, http://<[server] addr>/data/.
+		BaseURL string `toml:"base_url"`
+		// License is a URI of the dcat-ap.de licence vocabulary; default
+		// Datenlizenz Deutschland – Namensnennung – 2.0.
+		License      string `toml:"license"`
+		LicenseTitle string `toml:"license_title"`
+		LicenseURL   string `toml:"license_url"`
+		// Attribution is what reusers name; default: the publisher.
+		Attribution  string `toml:"attribution"`
+		ContactName  string `toml:"contact_name"`
+		ContactEmail string `toml:"contact_email"`
+		// ContactURL defaults to the release page when no email is given.
+		ContactURL            string   `toml:"contact_url"`
+		PublisherURL          string   `toml:"publisher_url"`
+		PoliticalGeocodingURI string   `toml:"political_geocoding_uri"`
+		ContributorID         string   `toml:"contributor_id"`
+		Keywords              []string `toml:"keywords"`
+	} `toml:"portal"`
 
 	// fsys and dir resolve relative paths: the embedded example, or the
 	// folder of the config file.
@@ -154,6 +178,9 @@ func (c *Config) check() error {
 	}
 	if err := (geojsonsrc.Reader{CRS: c.Areas.CRS}).Check(); err != nil {
 		return fmt.Errorf("%w: %s: [areas] crs: %w", errConfig, c.name, err)
+	}
+	if err := c.checkPortal(); err != nil {
+		return err
 	}
 	for role, o := range c.Read {
 		switch role {
@@ -279,3 +306,71 @@ func (d *duration) UnmarshalText(b []byte) error {
 }
 
 func (c *Config) csvBOM() bool { return c.Output.CSVBOM == nil || *c.Output.CSVBOM }
+
+// The licence of the publication unless [portal] license says otherwise.
+const (
+	defaultLicense      = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+	defaultLicenseTitle = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
+	defaultLicenseURL   = "https://www.govdata.de/dl-de/by-2-0"
+)
+
+// checkPortal checks that the URLs of [portal] are absolute and the base URL
+// a folder.
+func (c *Config) checkPortal() error {
+	p := c.Portal
+	for _, u := range []struct{ key, value string }{
+		{"base_url", p.BaseURL}, {"license", p.License}, {"license_url", p.LicenseURL},
+		{"contact_url", p.ContactURL}, {"publisher_url", p.PublisherURL},
+		{"political_geocoding_uri", p.PoliticalGeocodingURI},
+	} {
+		if u.value == "" {
+			continue
+		}
+		if pu, err := url.Parse(u.value); err != nil || !pu.IsAbs() || pu.Host == "" {
+			return fmt.Errorf("%w: %s: [portal] %s = %q is no absolute URL (http://… or https://…)", errConfig, c.name, u.key, u.value)
+		}
+	}
+	if p.BaseURL != "" && !strings.HasSuffix(p.BaseURL, "/") {
+		return fmt.Errorf("%w: %s: [portal] base_url = %q must end in \"/\"", errConfig, c.name, p.BaseURL)
+	}
+	if p.ContactEmail != "" && !strings.Contains(p.ContactEmail, "@") {
+		return fmt.Errorf("%w: %s: [portal] contact_email = %q is no e-mail address", errConfig, c.name, p.ContactEmail)
+	}
+	return nil
+}
+
+// portal is the publication's description for open data portals, with the
+// defaults filled in.
+func (c *Config) portal() pipeline.Portal {
+	p := pipeline.Portal{
+		Title: c.Title, BaseURL: c.Portal.BaseURL,
+		License: c.Portal.License, LicenseTitle: c.Portal.LicenseTitle, LicenseURL: c.Portal.LicenseURL,
+		Attribution: c.Portal.Attribution,
+		ContactName: c.Portal.ContactName, ContactEmail: c.Portal.ContactEmail, ContactURL: c.Portal.ContactURL,
+		PublisherURL: c.Portal.PublisherURL, PoliticalGeocodingURI: c.Portal.PoliticalGeocodingURI,
+		ContributorID: c.Portal.ContributorID, Keywords: c.Portal.Keywords,
+	}
+	if p.Title == "" {
+		p.Title = "Aktionsplan Soziale Stadt"
+	}
+	if p.BaseURL == "" {
+		addr := c.Server.Addr
+		if addr == "" {
+			addr = defaultAddr
+		}
+		p.BaseURL = "http://" + addr + "/data/"
+	}
+	if p.License == "" {
+		p.License, p.LicenseTitle, p.LicenseURL = defaultLicense, defaultLicenseTitle, defaultLicenseURL
+	}
+	if p.Attribution == "" {
+		p.Attribution = c.Publisher
+	}
+	if p.ContactEmail == "" && p.ContactURL == "" {
+		p.ContactURL = p.BaseURL + "current/index.html"
+	}
+	if p.ContactName == "" {
+		p.ContactName = c.Publisher
+	}
+	return p
+}

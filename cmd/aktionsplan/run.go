@@ -221,7 +221,7 @@ func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
 		RunID: a.now().UTC().Format("20060102T150405Z"),
 		Now:   a.now,
 		Rules: cfg.rules(),
-		About: pipeline.About{Publisher: cfg.Publisher, Source: cfg.Source, Note: cfg.Note},
+		About: pipeline.About{Publisher: cfg.Publisher, Source: cfg.Source, Note: cfg.Note, Portal: cfg.portal()},
 		Formats: []pipeline.Format{
 			csv.Format{NoBOM: !cfg.csvBOM()},
 			xlsx.Format{},

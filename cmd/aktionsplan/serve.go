@@ -16,6 +16,9 @@ import (
 	"aktionsplan/pipeline/schedule"
 )
 
+// defaultAddr is where serve listens unless told otherwise.
+const defaultAddr = "127.0.0.1:8080"
+
 // defaultSchedule runs at 05:30 Berlin time, outside the hour that the
 // clock change skips or repeats.
 const defaultSchedule = "30 5 * * *"
@@ -65,7 +68,7 @@ for up to two minutes, and exit 0.`)
 		*addr = r.cfg.Server.Addr
 	}
 	if *addr == "" {
-		*addr = "127.0.0.1:8080"
+		*addr = defaultAddr
 	}
 	spec := r.cfg.Schedule
 	if spec == "" {
