@@ -226,6 +226,13 @@ func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
 			csv.Format{NoBOM: !cfg.csvBOM()},
 			xlsx.Format{},
 			geojson.Format{},
+			// spatial formats (one line each)
+		},
+		// Written after the data, in this order: metadata first, the
+		// page last, since it lists the metadata files too.
+		Documents: []pipeline.Document{
+			// metadata documents (one line each)
+			// the release page
 		},
 		Boundaries: geojsonsrc.Reader{IDProperty: cfg.Areas.IDProperty, CRS: cfg.Areas.CRS},
 	}
