@@ -54,10 +54,17 @@ func (w *file) Close() error {
 	w.closed = true
 	err := w.buf.Flush()
 	if err == nil {
+		crashPoint("flush:" + w.name)
 		err = w.f.Sync()
+	}
+	if err == nil {
+		crashPoint("sync:" + w.name)
 	}
 	if cerr := w.f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		crashPoint("close:" + w.name)
 	}
 	if err != nil && w.err == nil {
 		w.err = fmt.Errorf("release: %w", err)

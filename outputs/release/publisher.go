@@ -137,6 +137,7 @@ func (p *Publisher) Create(name string) (io.WriteCloser, error) {
 	}
 	w := newFile(name, f)
 	p.files[name] = w
+	crashPoint("create:" + name)
 	return w, nil
 }
 
@@ -172,6 +173,7 @@ func (p *Publisher) Commit(m pipeline.Manifest) (pipeline.Manifest, error) {
 	if err := syncDir(filepath.Join(p.out, releasesDir)); err != nil {
 		return pipeline.Manifest{}, p.fail(err, dir)
 	}
+	crashPoint("releases-sync")
 	if err := switchCurrent(p.out, m.Release); err != nil {
 		return pipeline.Manifest{}, p.fail(err, dir)
 	}
@@ -179,6 +181,7 @@ func (p *Publisher) Commit(m pipeline.Manifest) (pipeline.Manifest, error) {
 	if err := syncDir(p.out); err != nil {
 		return m, fmt.Errorf("release: %s is current but may not survive a crash: %w", m.Release, err)
 	}
+	crashPoint("out-sync")
 	return m, nil
 }
 
@@ -264,6 +267,7 @@ func (p *Publisher) place(m *pipeline.Manifest) (string, error) {
 		}
 		err := os.Rename(p.staging, dir)
 		if err == nil {
+			crashPoint("rename")
 			return dir, nil
 		}
 		// Another run took the name since we looked: try the next one.
@@ -280,9 +284,11 @@ func switchCurrent(out, id string) error {
 	if err := os.Symlink(filepath.Join(releasesDir, id), tmp); err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
+	crashPoint("link")
 	if err := os.Rename(tmp, filepath.Join(out, currentName)); err != nil {
 		return errors.Join(fmt.Errorf("release: %w", err), removeIgnoringMissing(tmp))
 	}
+	crashPoint("switch")
 	return nil
 }
 
@@ -317,6 +323,7 @@ func writeManifest(dir string, m pipeline.Manifest) error {
 	}
 	_, err = f.Write(b)
 	if err == nil {
+		crashPoint("manifest")
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -325,7 +332,12 @@ func writeManifest(dir string, m pipeline.Manifest) error {
 	if err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
-	return syncDir(dir)
+	crashPoint("manifest-sync")
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	crashPoint("staging-sync")
+	return nil
 }
 
 // syncDir makes the entries of a folder durable: new, renamed and removed
