@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+
+	"aktionsplan/pipeline/geodesy"
 )
 
 // ErrCRS is returned by Reader.Check for a configured coordinate system that
@@ -105,7 +107,7 @@ func (c crs) String() string {
 
 // utm holds the inverse projections of the UTM zones in which German
 // geodata comes.
-var utm = map[int]transverseMercator{32: newUTM(32), 33: newUTM(33)}
+var utm = map[int]geodesy.TransverseMercator{32: geodesy.UTM(32), 33: geodesy.UTM(33)}
 
 // lonLat transforms a position of the system to WGS84 longitude and latitude.
 // UTM eastings are read with and without zone prefix (see utmEasting).
@@ -113,9 +115,9 @@ func (c crs) lonLat(p orb.Point) orb.Point {
 	switch {
 	case c.zone != 0:
 		zone, e, _ := c.utmEasting(p[0])
-		return utm[zone].lonLat(orb.Point{e, p[1]})
+		return utm[zone].LonLat(orb.Point{e, p[1]})
 	case c.code == 3857:
-		return webMercatorLonLat(p)
+		return geodesy.WebMercatorLonLat(p)
 	}
 	return p
 }
