@@ -1,5 +1,7 @@
 package pipeline
 
+import "strings"
+
 // The published datasets. Their file names and column names are the
 // project's public contract (DOMAIN.md): change them never, add with care.
 // Columns that come from an input are declared by its schema; the others here.
@@ -83,8 +85,24 @@ func publicValues(fields []Field, rec Record, areaName string) []any {
 	return vals
 }
 
+// FormulaNote is part of the description of every dataset: it says how the
+// spreadsheet formats keep text from being run as a formula (OWASP "CSV
+// injection"), so that a reader who finds an apostrophe in a CSV cell knows
+// where it comes from. outputs/csv and outputs/xlsx do what it says.
+const FormulaNote = "Schutz vor Formeln: Ein Text, der mit =, +, -, @, einem Tabulator oder einem Wagenrücklauf beginnt, " +
+	"könnte von Tabellenprogrammen als Formel ausgeführt werden. In CSV-Dateien steht vor einem solchen Text deshalb ein Apostroph ('), " +
+	"der nicht zum Wert gehört; in XLSX-Dateien steht er unverändert als Text in der Zelle, die zusätzlich als Text markiert ist. " +
+	"Zahlenspalten sind nicht betroffen: negative Zahlen bleiben Zahlen."
+
+// FormulaLike reports whether a spreadsheet program could take text for a
+// formula when it opens or re-enters it: the text starts with "=", "+", "-",
+// "@", a tab or a carriage return (the OWASP list).
+func FormulaLike(s string) bool {
+	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
+}
+
 func (j *Job) dataset(name, title, desc string, cols []Column, spatial bool) *Dataset {
-	return &Dataset{Name: name, Title: title, Description: desc, Columns: cols, Spatial: spatial, About: j.About}
+	return &Dataset{Name: name, Title: title, Description: desc + " " + FormulaNote, Columns: cols, Spatial: spatial, About: j.About}
 }
 
 func (j *Job) actionsDataset(fundFields []Field) *Dataset {

@@ -2,6 +2,9 @@
 // by default, so that Excel shows umlauts), comma, RFC 4180 quoting and CRLF
 // line ends, a header of machine names, dot as decimal point, ISO dates and
 // an empty cell for a missing value. It mirrors sources/csv.
+//
+// Text that a spreadsheet program would run as a formula gets a leading
+// apostrophe (see Text), as pipeline.FormulaNote tells the readers.
 package csv
 
 import (
@@ -72,11 +75,24 @@ func (e *encoder) Close() error {
 }
 
 // Text renders a published value as CSV cell text.
+//
+// A string that pipeline.FormulaLike calls formula-like ("=HYPERLINK(…)",
+// "+1", "-2+3", "@SUM(A1)", a leading tab or carriage return) is written with
+// a leading apostrophe: Excel, LibreOffice and Google Sheets run such a cell
+// as a formula when they open a CSV file, and CSV has no other way to say
+// "this is text". The apostrophe is the OWASP recommendation because it keeps
+// the text readable and is what people type themselves to enter text that
+// looks like a formula; it is documented in the dataset description
+// (pipeline.FormulaNote). Only strings are touched: numbers are never
+// strings here, so -5 in a number column stays the number -5.
 func Text(v any) (string, error) {
 	switch v := v.(type) {
 	case nil:
 		return "", nil
 	case string:
+		if pipeline.FormulaLike(v) {
+			return "'" + v, nil
+		}
 		return v, nil
 	case int64:
 		return strconv.FormatInt(v, 10), nil

@@ -73,3 +73,57 @@ func TestEncoderRejectsWrongRows(t *testing.T) {
 		t.Errorf("int value accepted or column not named: %v", err)
 	}
 }
+
+// Text that a spreadsheet would run as a formula gets a leading apostrophe;
+// numbers, negative ones included, stay numbers. Without the protection the
+// cells would start with the trigger character.
+func TestEncoderNeutralisesFormulas(t *testing.T) {
+	ds := &pipeline.Dataset{Name: "t", Columns: []pipeline.Column{
+		{Name: "projekttitel", Type: "string"}, {Name: "bewilligt_eur", Type: "number"}, {Name: "jahr", Type: "integer"},
+	}}
+	for _, tc := range []struct {
+		name string
+		text string
+		want string // the cell as a CSV reader returns it
+	}{
+		{"hyperlink", `=HYPERLINK("http://x","y")`, `'=HYPERLINK("http://x","y")`},
+		{"plus", "+1+1", "'+1+1"},
+		{"minus", "-2+3", "'-2+3"},
+		{"at", "@SUM(A1)", "'@SUM(A1)"},
+		{"tab", "\t=1", "'\t=1"},
+		// encoding/csv drops a lone carriage return when it writes CRLF
+		// line ends: without the apostrophe the cell would be "=1".
+		{"carriage return", "\r=1", "'=1"},
+		{"dde", "=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"},
+		{"plain text stays", "Stadtteilfest am Borsigplatz", "Stadtteilfest am Borsigplatz"},
+		{"inner trigger stays", "Sommerfest = Spaß", "Sommerfest = Spaß"},
+		{"hyphenated name stays", "Alt-Scharnhorst", "Alt-Scharnhorst"},
+		{"apostrophe already there stays", "'=1", "'=1"},
+		{"empty stays", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			enc, err := Format{NoBOM: true}.NewEncoder(&buf, ds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := enc.Write(pipeline.Feature{Values: []any{tc.text, -5.0, int64(-1)}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := enc.Close(); err != nil {
+				t.Fatal(err)
+			}
+			recs, err := stdcsv.NewReader(&buf).ReadAll()
+			if err != nil || len(recs) != 2 {
+				t.Fatalf("strict read: %v, %d records", err, len(recs))
+			}
+			got := recs[1]
+			if got[0] != tc.want {
+				t.Errorf("text cell %q, want %q", got[0], tc.want)
+			}
+			if got[1] != "-5" || got[2] != "-1" {
+				t.Errorf("negative numbers written as %q and %q, want -5 and -1", got[1], got[2])
+			}
+		})
+	}
+}

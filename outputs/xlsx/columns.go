@@ -74,7 +74,19 @@ type column struct {
 	pipeline.Column
 	kind  kind
 	style int // excelize style of the data cells
-	width float64
+	// textStyle is style with Excel's quotePrefix, for the text cells of a
+	// string column that pipeline.FormulaLike calls formula-like; 0 in
+	// other columns.
+	textStyle int
+	width     float64
+}
+
+// styleFor returns the style of the cell holding v.
+func (c *column) styleFor(v any) int {
+	if s, ok := v.(string); ok && c.textStyle != 0 && pipeline.FormulaLike(s) {
+		return c.textStyle
+	}
+	return c.style
 }
 
 // layout returns the columns of ds with their styles, created in f. Styles
@@ -87,6 +99,7 @@ func layout(f *excelize.File, cols []pipeline.Column) ([]column, error) {
 		return nil, fmt.Errorf("%w: %d columns, a sheet holds %d", ErrSchema, len(cols), maxColumns)
 	}
 	out := make([]column, len(cols))
+	textStyles := map[int]int{} // quote-prefixed copy of each style
 	for i, c := range cols {
 		k, ok := kinds[c.Type]
 		if !ok {
@@ -97,8 +110,49 @@ func layout(f *excelize.File, cols []pipeline.Column) ([]column, error) {
 			return nil, fmt.Errorf("xlsx: style of column %q: %w", c.Name, err)
 		}
 		out[i] = column{Column: c, kind: k, style: style, width: width(c, k)}
+		if k != kindString {
+			continue
+		}
+		if _, done := textStyles[style]; !done {
+			if textStyles[style], err = quotePrefixed(f, style); err != nil {
+				return nil, fmt.Errorf("xlsx: text style of column %q: %w", c.Name, err)
+			}
+		}
+		out[i].textStyle = textStyles[style]
 	}
 	return out, nil
+}
+
+// quotePrefixed adds a copy of the cell style id that also carries
+// quotePrefix and returns the copy's id.
+//
+// Why: every text is written as an inline string, never a formula (the
+// stream writer makes a formula only of Cell.Formula, which the encoder
+// never sets), so no program runs "=HYPERLINK(…)" when it opens the
+// workbook. But a user who edits such a cell and presses Enter makes Excel
+// or LibreOffice parse it again, now as a formula. quotePrefix is Excel's
+// own mark for "text, do not interpret"; it is what typing a leading
+// apostrophe sets, and it keeps the value exactly as published, unlike an
+// apostrophe in the text, which Excel would show as part of the value. So
+// the XLSX files, unlike the CSV files, keep such a text as it is.
+//
+// excelize has no option for quotePrefix, so the copy is added to the
+// workbook's cell formats directly. It is appended after every style the
+// encoder made, so the ids of the others do not change; the tests check the
+// attribute in the written styles part.
+func quotePrefixed(f *excelize.File, id int) (int, error) {
+	if f.Styles == nil || f.Styles.CellXfs == nil || id < 0 || id >= len(f.Styles.CellXfs.Xf) {
+		return 0, fmt.Errorf("cell style %d not found", id)
+	}
+	if len(f.Styles.CellXfs.Xf) >= excelize.MaxCellStyles {
+		return 0, excelize.ErrCellStyles
+	}
+	xf := f.Styles.CellXfs.Xf[id]
+	on := true
+	xf.QuotePrefix = &on
+	f.Styles.CellXfs.Xf = append(f.Styles.CellXfs.Xf, xf)
+	f.Styles.CellXfs.Count = len(f.Styles.CellXfs.Xf)
+	return len(f.Styles.CellXfs.Xf) - 1, nil
 }
 
 // cellStyle is the style of the data cells of c.

@@ -170,6 +170,7 @@ func (e *encoder) Write(f pipeline.Feature) error {
 			continue
 		}
 		e.cells[i].Value = v
+		e.cells[i].StyleID = e.cols[i].styleFor(v)
 		e.row[i] = &e.cells[i]
 	}
 	if err := e.sw.SetRow("A"+strconv.Itoa(sheetRow), e.row); err != nil {

@@ -5,8 +5,9 @@
 //
 // A workbook has two sheets. "Daten" holds the rows under the German column
 // titles, with a frozen, filterable header and typed cells: numbers as
-// numbers, dates as dates, text always as text (never a formula). "Beschreibung"
-// maps every title to its machine name, type, unit and description and says
+// numbers, dates as dates, text always as text (never a formula; text that
+// looks like one also carries Excel's quotePrefix, see quotePrefixed).
+// "Beschreibung" maps every title to its machine name, type, unit and description and says
 // who publishes the data, from what, and with which caveat.
 //
 // The rows are streamed as sheet XML, to a temporary file once they outgrow
