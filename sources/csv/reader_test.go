@@ -393,10 +393,11 @@ func TestDecoderChunks(t *testing.T) {
 	}
 }
 
-// FuzzReader reads any bytes with the encoding detected or configured, and
-// the delimiter and decimal separator detected: it must not panic, return
-// text that is not UTF-8, or rows out of order; a bad file is a
-// *pipeline.BadInput.
+// FuzzReader reads any bytes with the encoding and the delimiter detected or
+// configured (opt: the low two bits choose the encoding, the next two the
+// delimiter, 0 sniffs it) and the decimal separator detected: it must not
+// panic, return text that is not UTF-8, or rows out of order; a bad file is
+// a *pipeline.BadInput.
 func FuzzReader(f *testing.F) {
 	f.Add([]byte("A;B\n1;2\n"), uint8(Detect))
 	f.Add([]byte("\ufeffA,B\r\n\"x\ny\",2\r\n"), uint8(Detect))
@@ -406,11 +407,13 @@ func FuzzReader(f *testing.F) {
 		if data, err := os.ReadFile(name); err == nil && len(data) < 4096 {
 			for _, e := range []Encoding{Detect, UTF8, Windows1252, ISO8859_1} {
 				f.Add(data, uint8(e))
+				f.Add(data, uint8(e)|uint8(len(data)%3+1)<<2)
 			}
 		}
 	}
-	f.Fuzz(func(t *testing.T, data []byte, enc uint8) {
-		r, err := NewReader("f.csv", bytes.NewReader(data), Options{Encoding: Encoding(enc % 4)})
+	f.Fuzz(func(t *testing.T, data []byte, opt uint8) {
+		comma := []rune{0, ';', ',', '\t'}[opt>>2&3]
+		r, err := NewReader("f.csv", bytes.NewReader(data), Options{Encoding: Encoding(opt & 3), Comma: comma})
 		if err != nil {
 			var bad *pipeline.BadInput
 			if !errors.As(err, &bad) {
@@ -420,6 +423,9 @@ func FuzzReader(f *testing.F) {
 		}
 		if d := r.Origin().Decimal; d != 0 && d != ',' && d != '.' {
 			t.Fatalf("decimal %q", d)
+		}
+		if c := r.Comma(); c != comma && (comma != 0 || !strings.ContainsRune(";,\t", c)) {
+			t.Fatalf("delimiter %q, configured %q", c, comma)
 		}
 		last := 0
 		for range 10000 {
