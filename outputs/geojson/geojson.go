@@ -4,6 +4,11 @@
 // decimals, counter-clockwise exterior rings, clockwise holes and a bounding
 // box on every feature and on the collection.
 //
+// The same data can also be written in ETRS89 / UTM (EPSG:25832 or 25833) for
+// tools that want metres: coordinates rounded to the centimetre and the
+// legacy crs member of GeoJSON 2008 that names the system, in a file of its
+// own name (Format.FileName).
+//
 // It is the spatial output of the publishing step; the boundary reader of the
 // same format lives in sources/geojson.
 package geojson
@@ -31,10 +36,21 @@ var (
 	ErrGeometry = errors.New("geojson: geometry cannot be encoded")
 	// ErrClosed is returned by Write and Close after Close.
 	ErrClosed = errors.New("geojson: encoder closed")
+	// ErrCRS is returned by NewEncoder for a Format whose CRS is none of
+	// those supported.
+	ErrCRS = errors.New("geojson: unsupported coordinate system")
 )
 
 // Format is the GeoJSON file format of spatial datasets.
-type Format struct{}
+type Format struct {
+	// CRS is the EPSG code of the written coordinates: 0 (or 4326) for
+	// WGS84 longitude and latitude as RFC 7946 requires; 25832 or 25833 for
+	// ETRS89 / UTM zone 32N or 33N in metres. The input is WGS84, which is
+	// taken as ETRS89: the two differ by less than a metre.
+	CRS int
+}
+
+var _ pipeline.FileNamer = Format{}
 
 var _ pipeline.Format = Format{}
 
@@ -44,14 +60,25 @@ func (Format) Ext() string { return "geojson" }
 // Spatial returns true: only spatial datasets are written as GeoJSON.
 func (Format) Spatial() bool { return true }
 
-// NewEncoder writes the start of a FeatureCollection named after ds to w,
-// with the dataset's note as foreign member "hinweis" when there is one.
-// Each Write adds one feature on a line of its own; Close ends the collection
-// with its bounding box. Every call writes to w at most once.
-func (Format) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
-	e := &encoder{w: w, keys: propertyKeys(ds.Columns), cols: ds.Columns, bound: emptyBound}
+// NewEncoder writes the start of a FeatureCollection named after the file
+// (ds's name, with the suffix of a projected system) to w, with the crs
+// member of a projected system and the dataset's note as foreign member
+// "hinweis" when there is one. Each Write adds one feature on a line of its
+// own; Close ends the collection with its bounding box. Every call writes to
+// w at most once.
+func (f Format) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
+	sys, ok := f.system()
+	if !ok {
+		return nil, fmt.Errorf("%w: EPSG:%d", ErrCRS, f.CRS)
+	}
+	e := &encoder{w: w, keys: propertyKeys(ds.Columns), cols: ds.Columns, bound: emptyBound, shape: shape{sys: sys}}
 	b := append(e.buf[:0], `{"type":"FeatureCollection","name":`...)
-	b = appendString(b, ds.Name)
+	b = appendString(b, ds.Name+sys.suffix)
+	if sys.urn != "" {
+		b = append(b, `,"crs":{"type":"name","properties":{"name":`...)
+		b = appendString(b, sys.urn)
+		b = append(b, "}}"...)
+	}
 	if ds.About.Note != "" {
 		b = append(b, `,"hinweis":`...)
 		b = appendString(b, ds.About.Note)

@@ -66,11 +66,18 @@ func twoAreas() []pipeline.Feature {
 	}
 }
 
-// encode writes features through a fresh encoder of ds and returns the file.
+// encode writes features through a fresh WGS84 encoder of ds and returns the
+// file.
 func encode(t testing.TB, ds *pipeline.Dataset, feats ...pipeline.Feature) []byte {
 	t.Helper()
+	return encodeAs(t, Format{}, ds, feats...)
+}
+
+// encodeAs writes features through a fresh encoder of format f.
+func encodeAs(t testing.TB, f Format, ds *pipeline.Dataset, feats ...pipeline.Feature) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	enc, err := Format{}.NewEncoder(&buf, ds)
+	enc, err := f.NewEncoder(&buf, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,22 +106,27 @@ func featureLine(t *testing.T, file []byte) string {
 }
 
 func TestGolden(t *testing.T) {
-	got := encode(t, areas, twoAreas()...)
-	golden := filepath.Join("testdata", "aktionsraeume.golden.geojson")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run with -update after checking the change):\n%s", golden, got)
-	}
-	if again := encode(t, areas, twoAreas()...); !bytes.Equal(got, again) {
-		t.Error("two runs over the same input wrote different bytes")
+	for _, f := range []Format{{}, {CRS: 25832}} {
+		name := f.FileName(areas)
+		t.Run(name, func(t *testing.T) {
+			got := encodeAs(t, f, areas, twoAreas()...)
+			golden := filepath.Join("testdata", strings.TrimSuffix(name, ".geojson")+".golden.geojson")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("output differs from %s (run with -update after checking the change):\n%s", golden, got)
+			}
+			if again := encodeAs(t, f, areas, twoAreas()...); !bytes.Equal(got, again) {
+				t.Error("two runs over the same input wrote different bytes")
+			}
+		})
 	}
 }
 

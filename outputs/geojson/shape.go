@@ -13,15 +13,14 @@ import (
 // decimals, consecutive duplicates dropped, rings closed, exterior rings
 // counter-clockwise and holes clockwise. The caller's geometry is only read.
 type shape struct {
+	// sys projects and rounds the positions.
+	sys system
 	pts []orb.Point
 	// rings holds the end of each ring in pts, polys the end of each polygon
 	// in rings.
 	rings []int
 	polys []int
 }
-
-// precision is 10^7: seven decimals of a degree are about a centimetre.
-const precision = 1e7
 
 // set replaces the shape by g; a nil or empty geometry leaves it empty.
 func (s *shape) set(g orb.Geometry) error {
@@ -50,7 +49,10 @@ func (s *shape) addPolygon(p orb.Polygon) error {
 	for i, r := range p {
 		start := len(s.pts)
 		for _, pt := range r {
-			q := orb.Point{round(pt[0]), round(pt[1])}
+			if s.sys.project != nil {
+				pt = s.sys.project(pt)
+			}
+			q := orb.Point{round(pt[0], s.sys.scale), round(pt[1], s.sys.scale)}
 			if n := len(s.pts); n > start && s.pts[n-1] == q {
 				continue
 			}
@@ -73,8 +75,9 @@ func (s *shape) addPolygon(p orb.Polygon) error {
 	return nil
 }
 
-func round(v float64) float64 {
-	v = math.Round(v*precision) / precision
+// round rounds v to the decimals of scale, 10^decimals.
+func round(v, scale float64) float64 {
+	v = math.Round(v*scale) / scale
 	if v == 0 {
 		return 0 // no "-0"
 	}
