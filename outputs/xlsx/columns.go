@@ -110,13 +110,19 @@ func layout(f *excelize.File, cols []pipeline.Column) ([]column, error) {
 			return nil, fmt.Errorf("xlsx: style of column %q: %w", c.Name, err)
 		}
 		out[i] = column{Column: c, kind: k, style: style, width: width(c, k)}
-		if k != kindString {
+	}
+	// After the loop, so that the copies come after every other style.
+	for i := range out {
+		if out[i].kind != kindString {
 			continue
 		}
+		style := out[i].style
 		if _, done := textStyles[style]; !done {
-			if textStyles[style], err = quotePrefixed(f, style); err != nil {
-				return nil, fmt.Errorf("xlsx: text style of column %q: %w", c.Name, err)
+			id, err := quotePrefixed(f, style)
+			if err != nil {
+				return nil, fmt.Errorf("xlsx: text style of column %q: %w", out[i].Name, err)
 			}
+			textStyles[style] = id
 		}
 		out[i].textStyle = textStyles[style]
 	}
