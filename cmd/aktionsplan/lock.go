@@ -9,7 +9,7 @@ import (
 )
 
 // errBusy is returned when another process works in the same output folder.
-var errBusy = errors.New("output folder in use")
+var errBusy = errors.New("Ausgabeordner belegt")
 
 // lockOut takes the lock of an output folder for as long as this process
 // runs or serves it: a second run, serve or rollback on the same folder
@@ -28,8 +28,9 @@ func lockOut(out string) (func(), error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w: %s: ein anderer Lauf oder der Dienst (serve) arbeitet gerade darin; "+
-				"bei laufendem Dienst einen Lauf mit POST /api/runs starten", errBusy, out)
+			return nil, fmt.Errorf("%w: %s: ein anderer Lauf oder der Dienst (serve) arbeitet gerade darin "+
+				"(Sperre %s); hier wurde nichts geändert. Bitte warten, bis er fertig ist, und dann erneut "+
+				"starten; bei laufendem Dienst einen Lauf mit POST /api/runs starten", errBusy, out, path)
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}

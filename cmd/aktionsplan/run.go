@@ -82,6 +82,16 @@ The run is recorded in DIR/history.sqlite.`)
 		return a.fail(err)
 	}
 	defer closeRunner()
+	// With the lock held no other run writes here: what a killed run left
+	// (its staging folder, its "running" record) goes now, not an hour later.
+	if n, err := r.abandon(ctx); err != nil {
+		return a.fail(err)
+	} else if n > 0 {
+		r.log.Warn("runs of an earlier process marked as failed", "runs", n)
+	}
+	if err := release.Cleanup(r.out); err != nil {
+		return a.fail(err)
+	}
 	r.force = *force
 	rec := pipeline.RunRecord{ID: r.newID(), Trigger: pipeline.TriggerCLI, Status: pipeline.StatusRunning, Start: a.now().UTC()}
 	r.save(ctx, rec)

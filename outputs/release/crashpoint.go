@@ -35,7 +35,7 @@ import (
 //	link            the temporary link to the new release exists
 //	switch          current points at the new release, not yet synced
 //	out-sync        the output folder is on disk: the publication is done
-//	prune:<id>      Prune moved release <id> out of releases/, not yet removed
+//	prune           Prune moved a release out of releases/, not yet removed
 //
 // Rollback passes link, switch and out-sync too.
 const (

@@ -143,7 +143,7 @@ func Prune(out string, keep int) ([]string, error) {
 			continue
 		}
 		removed, trash = append(removed, info.ID), append(trash, tmp)
-		crashPoint("prune:" + info.ID)
+		crashPoint("prune")
 	}
 	if len(trash) > 0 {
 		errs = append(errs, syncDir(releases))
