@@ -71,6 +71,8 @@ Usage:
   aktionsplan runs     --out DIR          list the run history
   aktionsplan releases --out DIR          list the releases, marking the current one
   aktionsplan rollback --out DIR RELEASE  point current at an earlier release
+  aktionsplan generate --areas N --fund-rows M [--years Y] [--seed S] --out DIR
+        write a synthetic input set of any size (tests, benchmarks)
 
 Without --config the embedded Dortmund example (sample data) is used.
 Run "aktionsplan COMMAND --help" for the flags of a command.
@@ -99,6 +101,8 @@ func (a *app) main(ctx context.Context, args []string) int {
 		return a.releases(args[1:])
 	case "rollback":
 		return a.rollback(ctx, args[1:])
+	case "generate":
+		return a.generate(args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(a.stdout, usage)
 		return exitOK

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"aktionsplan/examples/synth"
+	"aktionsplan/outputs/release"
+)
+
+func TestGenerateThenRunPublishes(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "generate", "--areas", "30", "--fund-rows", "500", "--out", dir)
+	if code != exitOK {
+		t.Fatalf("generate: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	config := lines[len(lines)-1]
+	if config != filepath.Join(dir, synth.ConfigFile) {
+		t.Fatalf("last line %q, want the config path", config)
+	}
+	out := t.TempDir()
+	code, stdout, stderr = runCmd(t, "2026-11-25T04:30:00Z", "run", "--config", config, "--out", out)
+	if code != exitOK {
+		t.Fatalf("run: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "30 Aktionsräume im Register, 500 Maßnahmen, 150 Kennzahlen-Zeilen") {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "Warnung") {
+		t.Errorf("a small set has no warnings:\n%s", stdout)
+	}
+	if err := release.Verify(out); err != nil {
+		t.Fatal(err)
+	}
+
+	again := t.TempDir()
+	if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "generate", "--areas", "30", "--fund-rows", "500", "--out", again); code != exitOK {
+		t.Fatalf("generate again: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, name := range []string{synth.RegisterFile, synth.AreasFile, synth.KeyFiguresFile, synth.FundUsageFile, synth.ConfigFile} {
+		a, errA := os.ReadFile(filepath.Join(dir, name))
+		b, errB := os.ReadFile(filepath.Join(again, name))
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two runs with the same flags (%v, %v)", name, errA, errB)
+		}
+	}
+}
+
+func TestGenerateRejectsBadSizes(t *testing.T) {
+	for _, args := range [][]string{
+		{"generate", "--areas", "0", "--fund-rows", "10", "--out", t.TempDir()},
+		{"generate", "--areas", "10", "--fund-rows", "0", "--out", t.TempDir()},
+		{"generate", "--areas", "10", "--fund-rows", "10"},
+	} {
+		if code, _, _ := runCmd(t, "2026-11-25T04:30:00Z", args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
