@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"aktionsplan/outputs/csv"
+	"aktionsplan/outputs/datapackage"
 	"aktionsplan/outputs/geojson"
 	"aktionsplan/outputs/history"
 	"aktionsplan/outputs/release"
@@ -242,6 +243,7 @@ func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
 		// page last, since it lists the metadata files too.
 		Documents: []pipeline.Document{
 			// metadata documents (one line each)
+			datapackage.Document{BOM: cfg.csvBOM()},
 			// the release page
 		},
 		Boundaries: geojsonsrc.Reader{IDProperty: cfg.Areas.IDProperty, CRS: cfg.Areas.CRS},
