@@ -13,6 +13,7 @@ import (
 	"aktionsplan/outputs/csv"
 	"aktionsplan/outputs/datapackage"
 	"aktionsplan/outputs/geojson"
+	"aktionsplan/outputs/gpkg"
 	"aktionsplan/outputs/history"
 	"aktionsplan/outputs/release"
 	"aktionsplan/outputs/report"
@@ -238,6 +239,8 @@ func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
 			xlsx.Format{},
 			geojson.Format{},
 			// spatial formats (one line each)
+			gpkg.Format{},
+			geojson.Format{CRS: 25832},
 		},
 		// Written after the data, in this order: metadata first, the
 		// page last, since it lists the metadata files too.

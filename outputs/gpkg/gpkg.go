@@ -1,0 +1,294 @@
+// Package gpkg writes the spatial datasets of a release as an OGC GeoPackage
+// 1.3 (http://www.geopackage.org/spec/), the format QGIS opens by default: a
+// SQLite file with one feature table per dataset, a typed column per
+// published column, geometry in WGS84 (EPSG:4326) as GeoPackage binary with
+// its envelope, and the extent in gpkg_contents.
+//
+// The file is built in a scratch file with modernc.org/sqlite (pure Go, no
+// cgo) and copied to the release writer on Close. Same input, same bytes: the
+// file holds no time of writing and rows keep their order.
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/paulmach/orb"
+	_ "modernc.org/sqlite" // the "sqlite" driver: pure Go, no cgo
+
+	"aktionsplan/pipeline"
+)
+
+// Errors returned by the encoder. ErrValue and ErrGeometry mean that the
+// pipeline handed over something the format cannot carry, not bad input data.
+var (
+	// ErrValue is returned by Write for a row whose values do not match the
+	// dataset's columns in number, or that holds a value of another type
+	// than string, int64, float64, bool, time.Time or nil, or a NaN or
+	// infinite number; and by NewEncoder for a column of unknown type.
+	ErrValue = errors.New("gpkg: value cannot be encoded")
+	// ErrGeometry is returned by Write for a geometry other than a Polygon
+	// or MultiPolygon, or with a ring of fewer than four positions.
+	ErrGeometry = errors.New("gpkg: geometry cannot be encoded")
+	// ErrClosed is returned by Write and Close after Close or after an
+	// error of Write.
+	ErrClosed = errors.New("gpkg: encoder closed")
+)
+
+// Format is the GeoPackage file format of spatial datasets.
+type Format struct {
+	// TempDir is the folder of the scratch file; empty is os.TempDir().
+	TempDir string
+}
+
+var _ pipeline.Format = Format{}
+
+// Ext returns "gpkg".
+func (Format) Ext() string { return "gpkg" }
+
+// Spatial returns true: only spatial datasets are written as GeoPackage.
+func (Format) Spatial() bool { return true }
+
+// Identifiers of the GeoPackage written: the application id "GPKG" and the
+// version 1.3.0 of the standard (PRAGMA application_id and user_version).
+const (
+	applicationID = 0x47504B47
+	userVersion   = 10300
+)
+
+// srsID is the spatial reference system of every geometry: WGS84.
+const srsID = 4326
+
+// lastChange is gpkg_contents.last_change of every file. It is fixed so that
+// the same input gives the same bytes; the manifest of the release says
+// when it was published.
+const lastChange = "1970-01-01T00:00:00.000Z"
+
+// geomColumn is the name of the geometry column, as GDAL names it.
+const geomColumn = "geom"
+
+// NewEncoder creates the scratch database with the GeoPackage tables and the
+// feature table of ds, named ds.Name. Each Write inserts a feature; Close
+// writes the extent and the feature count, closes the database and copies
+// it to w, and removes the scratch file. After an error of Write the
+// scratch file is gone and Close returns the error again.
+func (f Format) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
+	types := make([]string, len(ds.Columns))
+	for i, c := range ds.Columns {
+		t, ok := sqlTypes[c.Type]
+		if !ok {
+			return nil, fmt.Errorf("%w: column %s has type %q", ErrValue, c.Name, c.Type)
+		}
+		types[i] = t
+	}
+	tmp, err := os.CreateTemp(f.TempDir, "aktionsplan-*.gpkg")
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: %w", err)
+	}
+	path := tmp.Name()
+	tmp.Close()
+	e := &encoder{w: w, ds: ds, path: path, bound: emptyBound}
+	if err := e.create(types); err != nil {
+		e.abort()
+		return nil, err
+	}
+	return e, nil
+}
+
+// sqlTypes are the GeoPackage data types of the published column types.
+var sqlTypes = map[string]string{
+	"string":  "TEXT",
+	"integer": "INTEGER",
+	"number":  "REAL",
+	"boolean": "BOOLEAN",
+	"date":    "DATE",
+}
+
+// emptyBound is the bound of no positions.
+var emptyBound = orb.MultiPoint(nil).Bound()
+
+type encoder struct {
+	w    io.Writer
+	ds   *pipeline.Dataset
+	path string
+	db   *sql.DB
+	tx   *sql.Tx
+	ins  *sql.Stmt
+	// args and geom are reused from row to row.
+	args  []any
+	geom  []byte
+	n     int
+	bound orb.Bound
+	err   error
+}
+
+var _ pipeline.Encoder = (*encoder)(nil)
+
+// dsn is the driver's name for the scratch file: no journal and no syncs,
+// since a crash leaves nothing worth recovering.
+func dsn(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive letter: file:///C:/...
+	}
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(OFF)")
+	q.Add("_pragma", "synchronous(OFF)")
+	q.Add("_pragma", "locking_mode(EXCLUSIVE)")
+	u := url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}
+	return u.String(), nil
+}
+
+// create opens the scratch database, creates the tables and prepares the
+// insert of features in one transaction.
+func (e *encoder) create(types []string) error {
+	name, err := dsn(e.path)
+	if err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	if e.db, err = sql.Open("sqlite", name); err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	// One connection keeps the per-connection settings and the transaction.
+	e.db.SetMaxOpenConns(1)
+	ctx := context.Background()
+	if e.tx, err = e.db.BeginTx(ctx, nil); err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	for _, stmt := range schema(e.ds, types) {
+		if _, err := e.tx.ExecContext(ctx, stmt.sql, stmt.args...); err != nil {
+			return fmt.Errorf("gpkg: %s: %w", firstLine(stmt.sql), err)
+		}
+	}
+	cols := []string{quote(geomColumn)}
+	marks := []string{"?"}
+	for _, c := range e.ds.Columns {
+		cols = append(cols, quote(c.Name))
+		marks = append(marks, "?")
+	}
+	insert := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", quote(e.ds.Name), strings.Join(cols, ", "), strings.Join(marks, ", "))
+	if e.ins, err = e.tx.PrepareContext(ctx, insert); err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	e.args = make([]any, len(cols))
+	return nil
+}
+
+// Write inserts one feature.
+func (e *encoder) Write(f pipeline.Feature) error {
+	if e.err != nil {
+		return e.err
+	}
+	if len(f.Values) != len(e.ds.Columns) {
+		return e.fail(fmt.Errorf("%w: feature %q has %d values for %d columns", ErrValue, f.ID, len(f.Values), len(e.ds.Columns)))
+	}
+	geom, bound, err := appendGeometry(e.geom[:0], f.Geometry)
+	if err != nil {
+		return e.fail(fmt.Errorf("feature %q: %w", f.ID, err))
+	}
+	e.geom = geom
+	if geom == nil {
+		e.args[0] = nil
+	} else {
+		e.args[0] = geom
+	}
+	for i, v := range f.Values {
+		a, err := value(v, e.ds.Columns[i].Type)
+		if err != nil {
+			return e.fail(fmt.Errorf("feature %q, column %s: %w", f.ID, e.ds.Columns[i].Name, err))
+		}
+		e.args[i+1] = a
+	}
+	if _, err := e.ins.Exec(e.args...); err != nil {
+		return e.fail(fmt.Errorf("gpkg: feature %q: %w", f.ID, err))
+	}
+	e.n++
+	if geom != nil {
+		e.bound = e.bound.Union(bound)
+	}
+	return nil
+}
+
+// fail removes the scratch file and makes err the answer of every later
+// call: a release with a failed file is abandoned, and nobody may be left
+// to call Close.
+func (e *encoder) fail(err error) error {
+	e.abort()
+	e.err = err
+	return err
+}
+
+// abort closes and removes the scratch database.
+func (e *encoder) abort() {
+	if e.ins != nil {
+		e.ins.Close()
+	}
+	if e.tx != nil {
+		e.tx.Rollback()
+	}
+	if e.db != nil {
+		e.db.Close()
+	}
+	os.Remove(e.path)
+}
+
+// Close completes the GeoPackage, copies it to the writer and removes the
+// scratch file; it does not close the underlying writer.
+func (e *encoder) Close() error {
+	if e.err != nil {
+		return e.err
+	}
+	err := e.finish()
+	e.abort()
+	e.err = ErrClosed
+	return err
+}
+
+// finish writes what is known only at the end, commits, closes the database
+// and copies the file to w.
+func (e *encoder) finish() error {
+	ctx := context.Background()
+	for _, stmt := range summary(e.ds, e.n, e.bound) {
+		if _, err := e.tx.ExecContext(ctx, stmt.sql, stmt.args...); err != nil {
+			return fmt.Errorf("gpkg: %s: %w", firstLine(stmt.sql), err)
+		}
+	}
+	e.ins.Close()
+	if err := e.tx.Commit(); err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	e.ins, e.tx = nil, nil
+	if err := e.db.Close(); err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	e.db = nil
+	file, err := os.Open(e.path)
+	if err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	defer file.Close()
+	_, err = io.Copy(e.w, file)
+	return err
+}
+
+// quote quotes an SQL identifier.
+func quote(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// firstLine shortens a statement for an error message.
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
