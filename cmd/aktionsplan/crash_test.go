@@ -256,11 +256,11 @@ func (r *rig) crashSteps() []string {
 var afterSwitch = []string{"switch", "out-sync", "prune"}
 
 // TestCrashAtEveryStep kills a run at every named step of its publication
-// (AKTIONSPLAN_CRASH_AT), then at moments spread over a run's duration:
-// current is always a complete release, the previous one before the switch
-// and the new one from the switch on; the lock is free; and the next run
-// cleans up and publishes.
+// (AKTIONSPLAN_CRASH_AT): current is always a complete release, the
+// previous one before the switch and the new one from the switch on; the
+// lock is free; and the next run cleans up and publishes.
 func TestCrashAtEveryStep(t *testing.T) {
+	t.Parallel()
 	// keep = 2 makes every publication prune, so pruning is hit too.
 	r := newRig(t, 2)
 	r.publish()
@@ -273,10 +273,10 @@ func TestCrashAtEveryStep(t *testing.T) {
 	}
 
 	before, after := 0, 0
-	for _, step := range steps {
+	for i, step := range steps {
 		prev := r.current()
 		path, sum := r.variant()
-		cmd := r.command(path, []string{"AKTIONSPLAN_CRASH_AT=" + step}, "--force")
+		cmd := r.command(path, []string{"AKTIONSPLAN_CRASH_AT=" + step})
 		out, err := cmd.CombinedOutput()
 		if !killed(cmd) {
 			t.Fatalf("%s: the run was not killed (%v):\n%s", step, err, out)
@@ -293,19 +293,25 @@ func TestCrashAtEveryStep(t *testing.T) {
 		default:
 			before++
 		}
-		r.publish()
+		r.afterKill(i)
 	}
+	r.publish()
 	t.Logf("named crash points: %d killed (%d before the switch of current, %d after)", len(steps), before, after)
+}
 
-	// Kills at moments of a run, as an operator or the OOM killer would.
+// TestCrashAtAnyMoment kills runs at moments spread over a run's duration,
+// as an operator or the OOM killer would, with the same checks as
+// TestCrashAtEveryStep: current is the previous or the new release, whole.
+func TestCrashAtAnyMoment(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, 2)
 	d := r.runDuration()
 	const moments = 40
-	before, after = 0, 0
-	finished := 0
+	before, after, finished := 0, 0, 0
 	for i := range moments {
 		prev := r.current()
 		path, sum := r.variant()
-		cmd := r.command(path, nil, "--force")
+		cmd := r.command(path, nil)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -331,8 +337,9 @@ func TestCrashAtEveryStep(t *testing.T) {
 		default:
 			before++
 		}
-		r.publish()
+		r.afterKill(i)
 	}
+	r.publish()
 	t.Logf("timed kills over %v (a run takes %v): %d runs killed before the switch, %d after, %d ended before the kill",
 		d*12/10, d, before, after, finished)
 }
@@ -348,6 +355,19 @@ func killDelay(d time.Duration, i, n int) time.Duration {
 	}
 	i -= half
 	return d*6/10 + d*time.Duration(4*i+2)/time.Duration(10*(n-half))
+}
+
+// afterKill checks, after the i-th kill, that the run killed before was
+// cleaned up by the one killed now, which left at most its own leftover;
+// every fifth time a normal run follows, which leaves nothing.
+func (r *rig) afterKill(i int) {
+	r.t.Helper()
+	if left := r.leftovers(); len(left) > 1 {
+		r.t.Fatalf("leftovers of more than one run: %v", left)
+	}
+	if i%5 == 4 {
+		r.publish()
+	}
 }
 
 // runDuration is the shortest of three runs, from start to exit.
