@@ -36,12 +36,12 @@ type fundRow struct {
 	Approved, Paid   string
 	Budget, Rest     string
 	// Short is the figures beside the bars, in whole euros.
-	Short string
-	Over, Data       bool
+	Short      string
+	Over, Data bool
 	// Positions in the drawing.
 	Y, LabelY, ApprovedY, PaidY, TickY1, TickY2 string
-	ApprovedW, PaidW, BudgetX, TextX        string
-	Title                                   string
+	ApprovedW, PaidW, BudgetX, TextX            string
+	Title                                       string
 }
 
 // fundColumns are the columns of the areas dataset the chart reads.
