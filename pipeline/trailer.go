@@ -103,13 +103,27 @@ func (t *trailer) end(data func(Row)) {
 			// hundred in a workbook) are dropped without a word.
 		case footnoteRow:
 			col, text := firstValue(h.row.Values)
-			t.rep.Warnf(CodeFootnote, t.origin.At(h.row.Line, col+1, ""), strings.TrimSpace(text), "",
-				"Fußnote unter der Tabelle, sie wird nicht als Daten gelesen")
+			shown, msg := strings.TrimSpace(text), "Fußnote unter der Tabelle, sie wird nicht als Daten gelesen"
+			if t.personal(h.row, col) {
+				shown, msg = "", msg+" (in einer Spalte mit personenbezogenen Daten: der Text wird nicht angezeigt)"
+			}
+			t.rep.Warnf(CodeFootnote, t.origin.At(h.row.Line, col+1, ""), shown, "", "%s", msg)
 		case totalRow:
 			t.checkTotal(h.row)
 		}
 	}
 	t.held = t.held[:0]
+}
+
+// personal reports whether the cell at index col of row is in the column of
+// a field that is not public: the report must not quote it.
+func (t *trailer) personal(row Row, col int) bool {
+	for _, f := range t.fields {
+		if !f.Public && t.caster.Pos(row, f.Name).Column == col+1 {
+			return true
+		}
+	}
+	return false
 }
 
 // add counts a data row's record into the sums.
