@@ -43,6 +43,13 @@ type Job struct {
 	Documents []Document
 	// Now is the clock; it decides the latest valid year and the run time.
 	Now func() time.Time
+	// Observe, when set, is told about every finished stage of Run: each
+	// input read, the join, each dataset and file written, each document
+	// and the publishing. It is called from Run's goroutine.
+	Observe func(Stage)
+	// Progress, when set, is told now and then (every 1,024 rows) how many
+	// data rows of a tabular input (by role) have been read so far.
+	Progress func(role string, rows int)
 	// Unchanged, when set, is asked before a valid release is committed
 	// whether inputs with these hashes were published already; if so the
 	// release is dropped and Run returns ErrUnchanged, so the portal sees
@@ -81,7 +88,7 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	rep := res.Report
 	var out *release
 	if pub != nil {
-		out = &release{pub: pub, formats: j.Formats, rows: map[string]int{}}
+		out = &release{pub: pub, formats: j.Formats, rows: map[string]int{}, stage: j.Observe}
 		defer func() {
 			if err != nil || !res.Published {
 				if aerr := pub.Abort(); aerr != nil && err == nil {
@@ -91,7 +98,9 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		}()
 	}
 
+	start := time.Now()
 	reg, err := j.readRegister(res)
+	j.observeRead(res, start)
 	if err != nil || reg == nil {
 		return res, j.verdict(res, err)
 	}
@@ -104,19 +113,27 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 			return res, err
 		}
 	}
+	start = time.Now()
 	fund, err := j.readFund(ctx, reg, res, actions)
 	if err != nil {
 		return res, err
 	}
+	j.observeRead(res, start)
+	start = time.Now()
 	figures, err := j.readKeyFigures(ctx, reg, res)
 	if err != nil {
 		return res, err
 	}
+	j.observeRead(res, start)
+	start = time.Now()
 	bounds, err := j.readBoundaries(reg, res)
 	if err != nil {
 		return res, err
 	}
+	j.observeRead(res, start)
+	start = time.Now()
 	areas := j.join(reg, bounds, figures, fund, rep)
+	j.observe(StepJoin, "", len(areas), start)
 	if !rep.Valid() || out == nil {
 		return res, j.verdict(res, nil)
 	}
@@ -148,9 +165,11 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		}
 	}
 	m := Manifest{RunID: j.RunID, Time: now, Note: j.About.Note, Inputs: res.Inputs, Files: out.files()}
+	start = time.Now()
 	if res.Manifest, err = pub.Commit(m); err != nil {
 		return res, err
 	}
+	j.observe(StepPublish, "", len(res.Manifest.Files), start)
 	res.Published = true
 	return res, nil
 }
@@ -277,8 +296,13 @@ func (j *Job) castRows(ctx context.Context, role, name string, r io.Reader, s Sc
 		fn(row, caster, rec, ok)
 	}
 	for {
-		if n%1024 == 0 && ctx.Err() != nil {
-			return n, false, ctx.Err()
+		if n%1024 == 0 {
+			if ctx.Err() != nil {
+				return n, false, ctx.Err()
+			}
+			if j.Progress != nil {
+				j.Progress(role, n)
+			}
 		}
 		row, err := rr.Read()
 		if err == io.EOF {

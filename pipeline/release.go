@@ -20,6 +20,9 @@ type release struct {
 	datasets []PublishedDataset
 	// first and last year named by any written row.
 	first, last int
+	// stage, when set, is told the time of every dataset, encoder and
+	// document.
+	stage func(Stage)
 }
 
 // datasetWriter writes one dataset to a file per format at once, so that a
@@ -90,6 +93,9 @@ func (r *release) open(ds *Dataset) (*datasetWriter, error) {
 			file.Close()
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		if r.stage != nil {
+			enc = &timedEncoder{Encoder: enc}
+		}
 		w.names = append(w.names, name)
 		w.files = append(w.files, file)
 		w.encs = append(w.encs, enc)
@@ -133,6 +139,9 @@ func (w *datasetWriter) Close() error {
 			return fmt.Errorf("%s: %w", w.names[i], err)
 		}
 		w.r.rows[w.names[i]] = w.n
+		if te, ok := e.(*timedEncoder); ok {
+			w.r.stage(Stage{Step: StepEncode, Name: w.names[i], Rows: w.n, Duration: te.spent, Dataset: w.ds.Name})
+		}
 	}
 	pd := PublishedDataset{Dataset: w.ds, Rows: w.n}
 	for i, f := range w.files {
@@ -144,6 +153,7 @@ func (w *datasetWriter) Close() error {
 
 // write writes a whole dataset.
 func (r *release) write(ds *Dataset, rows []Feature) error {
+	start := time.Now()
 	w, err := r.open(ds)
 	if err != nil {
 		return err
@@ -153,7 +163,13 @@ func (r *release) write(ds *Dataset, rows []Feature) error {
 			return err
 		}
 	}
-	return w.Close()
+	if err := w.Close(); err != nil {
+		return err
+	}
+	if r.stage != nil {
+		r.stage(Stage{Step: StepWrite, Name: ds.Name, Rows: len(rows), Duration: time.Since(start)})
+	}
+	return nil
 }
 
 // info describes the datasets written so far for the documents.
@@ -178,6 +194,7 @@ func (r *release) info(runID string, t time.Time, about About, areasDS *Dataset,
 
 // document writes one document of the release.
 func (r *release) document(d Document, rel *ReleaseInfo) error {
+	start := time.Now()
 	name := d.Name()
 	created, err := r.pub.Create(name)
 	if err != nil {
@@ -193,6 +210,9 @@ func (r *release) document(d Document, rel *ReleaseInfo) error {
 	}
 	r.rows[name] = 0
 	rel.Documents = append(rel.Documents, file.file(name, 0))
+	if r.stage != nil {
+		r.stage(Stage{Step: StepDocument, Name: name, Duration: time.Since(start)})
+	}
 	return nil
 }
 

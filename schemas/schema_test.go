@@ -44,7 +44,7 @@ func TestParseFieldConstraints(t *testing.T) {
 	if k := fields(KeyFigures)["kinderarmut_pct"]; *k.Minimum != 0 || *k.Maximum != 100 {
 		t.Errorf("kinderarmut_pct %+v", k)
 	}
-	if p := fields(Register)["code"].Pattern; p != "[A-Z]{3}" {
+	if p := fields(Register)["code"].Pattern; p != "[A-Z]{3,4}" {
 		t.Errorf("register code pattern %q", p)
 	}
 }

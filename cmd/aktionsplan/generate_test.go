@@ -23,12 +23,18 @@ func TestGenerateThenRunPublishes(t *testing.T) {
 		t.Fatalf("last line %q, want the config path", config)
 	}
 	out := t.TempDir()
-	code, stdout, stderr = runCmd(t, "2026-11-25T04:30:00Z", "run", "--config", config, "--out", out)
+	code, stdout, stderr = runCmd(t, "2026-11-25T04:30:00Z", "run", "--verbose", "--config", config, "--out", out)
 	if code != exitOK {
 		t.Fatalf("run: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if !strings.Contains(stdout, "30 Aktionsräume im Register, 500 Maßnahmen, 150 Kennzahlen-Zeilen") {
 		t.Errorf("summary:\n%s", stdout)
+	}
+	for _, step := range []string{"Dauer der Schritte:", "Lesen mittelverwendung.csv", "500 Zeilen", "Verknüpfen", "30 Aktionsräume",
+		"Schreiben kennzahlen", "davon kennzahlen.xlsx", "davon mittelverwendung.csv", "Veröffentlichen", "Gesamt"} {
+		if !strings.Contains(stdout, step) {
+			t.Errorf("--verbose prints no %q:\n%s", step, stdout)
+		}
 	}
 	if strings.Contains(stdout, "Warnung") {
 		t.Errorf("a small set has no warnings:\n%s", stdout)

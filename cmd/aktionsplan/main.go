@@ -20,6 +20,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"aktionsplan/pipeline"
 )
 
 // Exit codes.
@@ -45,6 +47,10 @@ type app struct {
 	now            func() time.Time
 	// logJSON switches the log to JSON lines (--log-format json).
 	logJSON bool
+	// observe and progress, when set, are given to the jobs built: run
+	// --verbose and the progress display on a terminal.
+	observe  func(pipeline.Stage)
+	progress func(role string, rows int)
 }
 
 // logger writes the operational log (run start and end, server events) to

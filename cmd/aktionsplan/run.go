@@ -76,6 +76,7 @@ The run is recorded in DIR/history.sqlite.`)
 	in.define(fs)
 	out := fs.String("out", "", "output `DIR`: releases/, current and reports/ are written there (default: the config's out)")
 	force := fs.Bool("force", false, "publish a new release even when the inputs are unchanged")
+	verbose := fs.Bool("verbose", false, "print the duration and row count of every step (read, join, each file, publish)")
 	if code, stop := a.parse(fs, args); stop {
 		return code
 	}
@@ -95,9 +96,11 @@ The run is recorded in DIR/history.sqlite.`)
 		return a.fail(err)
 	}
 	r.force = *force
+	stages := a.watch(*verbose)
 	rec := pipeline.RunRecord{ID: r.newID(), Trigger: pipeline.TriggerCLI, Status: pipeline.StatusRunning, Start: a.now().UTC()}
 	r.save(ctx, rec)
 	o := r.once(ctx, rec.ID, rec.Trigger)
+	stages.stop()
 	if err := r.history.Save(ctx, o.rec); err != nil && o.err == nil {
 		// The release stands, but the history, which decides what is
 		// unchanged next time, does not know it: not a success.
@@ -107,6 +110,9 @@ The run is recorded in DIR/history.sqlite.`)
 		return a.fail(o.err)
 	}
 	a.summary(o.cfg, o.res)
+	if *verbose {
+		stages.print(a.stdout)
+	}
 	switch o.rec.Status {
 	case pipeline.StatusInvalid:
 		report.WriteText(a.stdout, o.doc, 50)
@@ -250,6 +256,8 @@ func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
 			// the release page
 		},
 		Boundaries: geojsonsrc.Reader{IDProperty: cfg.Areas.IDProperty, CRS: cfg.Areas.CRS},
+		Observe:    a.observe,
+		Progress:   a.progress,
 	}
 	for _, x := range []struct {
 		dst               *pipeline.Input
