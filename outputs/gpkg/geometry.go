@@ -38,26 +38,30 @@ func appendGeometry(b []byte, g orb.Geometry) ([]byte, orb.Bound, error) {
 	default:
 		return nil, orb.Bound{}, fmt.Errorf("%w: %s", ErrGeometry, g.GeoJSONType())
 	}
-	polys := make(orb.MultiPolygon, 0, len(mp))
+	polys := 0
 	for _, p := range mp {
 		if len(p) > 0 {
-			polys = append(polys, p)
+			polys++
 		}
 	}
-	if len(polys) == 0 {
+	if polys == 0 {
 		return nil, orb.Bound{}, nil
 	}
-	bound := polys.Bound()
 	le := binary.LittleEndian
+	start := len(b)
 	b = append(b, 'G', 'P', 0, flagsLittleEndianXY)
 	b = le.AppendUint32(b, uint32(int32(srsID)))
-	for _, v := range [4]float64{bound.Min[0], bound.Max[0], bound.Min[1], bound.Max[1]} {
-		b = le.AppendUint64(b, math.Float64bits(v))
-	}
+	// The envelope is filled in below, once the positions are seen.
+	b = append(b, make([]byte, 4*8)...)
 	b = append(b, 1) // little endian
 	b = le.AppendUint32(b, wkbMultiPolygon)
-	b = le.AppendUint32(b, uint32(len(polys)))
-	for i, p := range polys {
+	b = le.AppendUint32(b, uint32(polys))
+	inf := math.Inf(1)
+	bound := orb.Bound{Min: orb.Point{inf, inf}, Max: orb.Point{-inf, -inf}}
+	for i, p := range mp {
+		if len(p) == 0 {
+			continue
+		}
 		b = append(b, 1)
 		b = le.AppendUint32(b, wkbPolygon)
 		b = le.AppendUint32(b, uint32(len(p)))
@@ -78,10 +82,19 @@ func appendGeometry(b []byte, g orb.Geometry) ([]byte, orb.Bound, error) {
 				if reverse {
 					pt = r[len(r)-1-j]
 				}
+				if k == 0 {
+					// Holes lie inside the exterior ring.
+					bound.Min[0], bound.Max[0] = min(bound.Min[0], pt[0]), max(bound.Max[0], pt[0])
+					bound.Min[1], bound.Max[1] = min(bound.Min[1], pt[1]), max(bound.Max[1], pt[1])
+				}
 				b = le.AppendUint64(b, math.Float64bits(pt[0]))
 				b = le.AppendUint64(b, math.Float64bits(pt[1]))
 			}
 		}
+	}
+	env := b[start+8:]
+	for i, v := range [4]float64{bound.Min[0], bound.Max[0], bound.Min[1], bound.Max[1]} {
+		le.PutUint64(env[8*i:], math.Float64bits(v))
 	}
 	return b, bound, nil
 }
