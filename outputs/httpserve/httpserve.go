@@ -68,6 +68,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
+	// ReadHeaderTimeout is how long HTTPServer's server waits for the
+	// headers of a request before it closes the connection, so that a
+	// client sending them slowly cannot hold it; zero: 5 s.
+	ReadHeaderTimeout time.Duration
 }
 
 // Names in the output folder, as package release and the command write them.
@@ -107,6 +111,9 @@ func New(c Config) (*Server, error) {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.ReadHeaderTimeout <= 0 {
+		c.ReadHeaderTimeout = 5 * time.Second
+	}
 	if c.Title == "" {
 		c.Title = "Aktionsplan Soziale Stadt"
 	}
@@ -139,7 +146,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           s.handler,
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: s.c.ReadHeaderTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
