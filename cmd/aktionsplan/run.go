@@ -15,6 +15,7 @@ import (
 	"aktionsplan/outputs/geojson"
 	"aktionsplan/outputs/gpkg"
 	"aktionsplan/outputs/history"
+	"aktionsplan/outputs/page"
 	"aktionsplan/outputs/release"
 	"aktionsplan/outputs/report"
 	"aktionsplan/outputs/xlsx"
@@ -254,6 +255,7 @@ func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
 			// metadata documents (one line each)
 			datapackage.Document{BOM: cfg.csvBOM()},
 			// the release page
+			page.Page{},
 		},
 		Boundaries: geojsonsrc.Reader{IDProperty: cfg.Areas.IDProperty, CRS: cfg.Areas.CRS},
 		Observe:    a.observe,
