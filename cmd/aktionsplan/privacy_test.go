@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -400,10 +401,26 @@ func TestPrivacyCanary(t *testing.T) {
 			t.Errorf("the %s log shows no run:\n%s", format, logs.String())
 		}
 	}
+	// The failure notice of the broken run goes to a webhook on loopback.
+	notices := &syncBuffer{}
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		notices.Write(append(body, '\n'))
+	}))
+	defer hook.Close()
+	conf, _ := os.ReadFile(brokenCfg)
+	conf = append([]byte(fmt.Sprintf("webhook = %q\n", hook.URL)), conf...)
+	if err := os.WriteFile(brokenCfg, conf, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	base, logs, stop := serveWithLog(t, brokenCfg, out, "json")
 	exerciseServer(t, l, base, out)
 	stop()
 	l.add("serve log broken", logs.String())
+	l.add("webhook notices", notices.String())
+	if !strings.Contains(notices.String(), "invalid") {
+		t.Errorf("no failure notice of the broken run reached the webhook: %q", notices.String())
+	}
 	l.run("2026-11-25T04:36:00Z", exitOK, "runs", "--out", out)
 	l.run("2026-11-25T04:36:00Z", exitOK, "releases", "--out", out)
 
