@@ -12,6 +12,7 @@ import (
 
 	"aktionsplan/outputs/csv"
 	"aktionsplan/outputs/datapackage"
+	"aktionsplan/outputs/dcat"
 	"aktionsplan/outputs/geojson"
 	"aktionsplan/outputs/gpkg"
 	"aktionsplan/outputs/history"
@@ -254,6 +255,8 @@ func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
 		Documents: []pipeline.Document{
 			// metadata documents (one line each)
 			datapackage.Document{BOM: cfg.csvBOM()},
+			dcat.JSONLD{},
+			dcat.Turtle{},
 			// the release page
 			page.Page{},
 		},
