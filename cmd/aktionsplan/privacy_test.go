@@ -477,3 +477,70 @@ func TestPrivacyCanaryFoundWhenPublic(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivacyCanaryRemoteInput reads the fund usage from a web server, as a
+// nightly job may. The download is kept in OUT/cache for the conditional GET
+// of the next run: that is the input as it is, personal cells included, so
+// the cache must be readable by the service's user only and is never served
+// (the server serves releases only); everything else under OUT, the output
+// and the log stay free of the canary.
+func TestPrivacyCanaryRemoteInput(t *testing.T) {
+	cfg := exampleCopy(t)
+	plantCanaries(t, cfg, false)
+	workbook, err := os.ReadFile(filepath.Join(filepath.Dir(cfg), "mittelverwendung.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Write(workbook)
+	}))
+	defer src.Close()
+	out := t.TempDir()
+	l := &privacyLog{t: t, texts: map[string]string{}}
+	for i, now := range []string{"2026-11-25T04:30:00Z", "2026-11-25T04:31:00Z"} {
+		stdout, _ := l.run(now, exitOK, "run", "--config", cfg, "--out", out, "--force",
+			"--fund-usage", src.URL+"/mittelverwendung.xlsx")
+		if i == 0 && !strings.Contains(stdout, "Veröffentlicht") {
+			t.Fatalf("nothing published:\n%s", stdout)
+		}
+	}
+	base, logs, stop := serveWithLog(t, cfg, out, "text")
+	for _, p := range []string{"/data/current/../cache", "/data/releases/..%2Fcache/x", "/cache/"} {
+		body, code := l.get(base + p)
+		if code == http.StatusOK {
+			t.Errorf("GET %s: 200 %q", p, body)
+		}
+	}
+	stop()
+	l.add("serve log", logs.String())
+
+	hits, files := scanTree(t, out)
+	cached := 0
+	for _, h := range hits {
+		if strings.HasPrefix(h, "cache"+string(filepath.Separator)) {
+			cached++
+			continue
+		}
+		t.Errorf("personal data reached %s", h)
+	}
+	for _, h := range l.hits() {
+		t.Errorf("personal data reached %s", h)
+	}
+	t.Logf("searched %d files under the output folder; the canary is in %d places of the download cache only", files, cached)
+	if cached == 0 {
+		t.Errorf("the canary is not in the cache of the download (%d files searched); is the input still cached in OUT/cache?", files)
+	}
+	filepath.WalkDir(filepath.Join(out, "cache"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s has mode %v: others may read a downloaded input", path, fi.Mode().Perm())
+			}
+		}
+		return nil
+	})
+}
