@@ -28,17 +28,22 @@ const minOverlapM2 = 1.0
 // and a neighbour's vertex on it would make a false overlap of tens of
 // square metres (TestOverlapInFileSystem).
 func (fr *fileReader) checkOverlaps(areas []area) {
-	gs := make([]geom.Geometry, len(areas))
-	for i, a := range areas {
-		gs[i] = geomMultiPolygon(a.src)
+	gs := make([]*geom.Geometry, len(areas))
+	g := func(i int) geom.Geometry {
+		if gs[i] == nil {
+			mp := geomMultiPolygon(areas[i].src)
+			gs[i] = &mp
+		}
+		return *gs[i]
 	}
-	for j := range areas {
-		for i := range j {
+	for _, pair := range candidatePairs(areas) {
+		i, j := pair[0], pair[1]
+		{
 			a, b := areas[i], areas[j]
-			if !a.src.Bound().Intersects(b.src.Bound()) {
+			if !mayOverlap(a.src, b.src) {
 				continue
 			}
-			inter, err := geom.Intersection(gs[i], gs[j])
+			inter, err := geom.Intersection(g(i), g(j))
 			if err != nil {
 				// Only numerically degenerate input fails; the areas are
 				// valid, so that is not worth a report of its own.
