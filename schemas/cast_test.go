@@ -521,6 +521,9 @@ func FuzzParseNumber(f *testing.F) {
 	for _, tc := range numbers {
 		f.Add(tc.in, tc.style.decimal == ',', tc.style.unit)
 	}
+	for i, c := range fixtureCells(f) {
+		f.Add(c, i%2 == 0, []string{"", "EUR", "%"}[i%3])
+	}
 	f.Fuzz(func(t *testing.T, in string, comma bool, unit string) {
 		st := numberStyle{decimal: '.', group: ',', unit: unit}
 		if comma {
@@ -548,6 +551,9 @@ func FuzzParseNumber(f *testing.F) {
 func FuzzParseDate(f *testing.F) {
 	for _, tc := range dates {
 		f.Add(tc.in, tc.format, tc.typed)
+	}
+	for i, c := range fixtureCells(f) {
+		f.Add(c, []string{"", "%d.%m.%Y", "%Y-%m-%d"}[i%3], i%2 == 0)
 	}
 	f.Fuzz(func(t *testing.T, in, format string, typed bool) {
 		if _, err := dateLayout(format); err != nil {
