@@ -10,6 +10,9 @@ type keyFigures struct {
 	fields []Field
 	fv     fieldValue
 	rows   map[areaYear]Record
+	// latest is the latest year of each area's rows, so that the join
+	// finds it without a scan of every row per area.
+	latest map[string]int
 	// complete is false when the table could not be read to its end.
 	complete bool
 }
@@ -24,7 +27,7 @@ type areaYear struct {
 // area and year, so it is kept in memory for the join.
 func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*keyFigures, error) {
 	fields := j.KeyFigureSchema.Fields()
-	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), rows: map[areaYear]Record{}}
+	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), rows: map[areaYear]Record{}, latest: map[string]int{}}
 	badRows := 0
 	complete, err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
 		ok = j.checkYearAndArea(reg, kf.fv, row, c, rec, res.Report) && ok
@@ -34,7 +37,9 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 			return
 		}
 		year, _ := kf.fv.int(rec, "jahr")
-		kf.rows[areaYear{kf.fv.str(rec, "code"), int(year)}] = append(Record(nil), rec...)
+		code := kf.fv.str(rec, "code")
+		kf.rows[areaYear{code, int(year)}] = append(Record(nil), rec...)
+		kf.latest[code] = max(kf.latest[code], int(year))
 	})
 	kf.complete = complete && badRows == 0
 	return kf, err
@@ -62,13 +67,7 @@ func (kf *keyFigures) latestYear() int {
 
 // latestFor is the latest year with key figures of the area, or 0.
 func (kf *keyFigures) latestFor(code string) int {
-	latest := 0
-	for k := range kf.rows {
-		if k.Code == code {
-			latest = max(latest, k.Year)
-		}
-	}
-	return latest
+	return kf.latest[code]
 }
 
 // features returns the rows of the key figures dataset.
