@@ -515,6 +515,15 @@ func TestOgrinfo(t *testing.T) {
 		t.Errorf("ogrinfo wrote to stderr:\n%s", stderr.String())
 	}
 	out := stdout.String()
+	// GDAL uses the spatial index, and finds BOR alone in a box around it.
+	sql := exec.Command(ogrinfo, "-ro", "-q", path, "-sql", "SELECT HasSpatialIndex('aktionsraeume', 'geom')")
+	if got, err := sql.CombinedOutput(); err != nil || !strings.Contains(string(got), "HasSpatialIndex (Integer) = 1") {
+		t.Errorf("HasSpatialIndex: %v\n%s", err, got)
+	}
+	spat := exec.Command(ogrinfo, "-ro", "-q", path, "aktionsraeume", "-spat", "7.471", "51.521", "7.48", "51.53")
+	if got, err := spat.CombinedOutput(); err != nil || strings.Count(string(got), "OGRFeature(aktionsraeume)") != 1 || !strings.Contains(string(got), "code (String) = BOR") {
+		t.Errorf("spatial filter: %v\n%s", err, got)
+	}
 	for _, want := range []string{
 		"using driver `GPKG' successful",
 		"\nGeometry: Multi Polygon\n",

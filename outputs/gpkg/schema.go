@@ -73,6 +73,18 @@ func schema(ds *pipeline.Dataset, types []string) []statement {
 		{sql: `INSERT INTO gpkg_geometry_columns VALUES (?, ?, 'MULTIPOLYGON', ?, 0, 0)`,
 			args: []any{ds.Name, geomColumn, srsID}},
 		{sql: featureTable(ds, types)},
+		// The R-tree spatial index extension (standard, Annex F.3).
+		{sql: `CREATE TABLE gpkg_extensions (
+  table_name TEXT,
+  column_name TEXT,
+  extension_name TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name)
+)`},
+		{sql: `INSERT INTO gpkg_extensions VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')`,
+			args: []any{ds.Name, geomColumn}},
+		{sql: "CREATE VIRTUAL TABLE " + quote(rtree(ds)) + " USING rtree(id, minx, maxx, miny, maxy)"},
 		// GDAL's feature count, read instead of counting the rows.
 		{sql: `CREATE TABLE gpkg_ogr_contents (
   table_name TEXT NOT NULL PRIMARY KEY,
@@ -93,9 +105,17 @@ func featureTable(ds *pipeline.Dataset, types []string) string {
 	return b.String()
 }
 
+// rtree is the name of the R-tree index of ds's geometry column.
+func rtree(ds *pipeline.Dataset) string {
+	return "rtree_" + ds.Name + "_" + geomColumn
+}
+
 // summary is the statements that record what is known after the last row:
 // the extent of the features and their count, and the triggers with which
-// GDAL keeps the count when the file is edited.
+// GIS software keeps the count and the spatial index when the file is
+// edited. The index triggers are those of the standard (Annex F.3, as GDAL
+// writes them); they call functions that GIS software registers, so they are
+// created after the last row.
 func summary(ds *pipeline.Dataset, n int, bound orb.Bound) []statement {
 	var out []statement
 	if !bound.IsEmpty() {
@@ -106,6 +126,19 @@ func summary(ds *pipeline.Dataset, n int, bound orb.Bound) []statement {
 	}
 	table := quote(ds.Name)
 	lit := "'" + strings.ReplaceAll(ds.Name, "'", "''") + "'"
+	idx, geom, fid := quote(rtree(ds)), quote(geomColumn), `"fid"`
+	r := strings.NewReplacer("{idx}", idx, "{table}", table, "{geom}", geom, "{fid}", fid)
+	insertBox := `INSERT OR REPLACE INTO {idx} VALUES (NEW.{fid}, ST_MinX(NEW.{geom}), ST_MaxX(NEW.{geom}), ST_MinY(NEW.{geom}), ST_MaxY(NEW.{geom}));`
+	for _, tr := range []struct{ suffix, def string }{
+		{"insert", `AFTER INSERT ON {table} WHEN (NEW.{geom} NOT NULL AND NOT ST_IsEmpty(NEW.{geom})) BEGIN ` + insertBox + ` END`},
+		{"update1", `AFTER UPDATE OF {geom} ON {table} WHEN OLD.{fid} = NEW.{fid} AND (NEW.{geom} NOTNULL AND NOT ST_IsEmpty(NEW.{geom})) BEGIN ` + insertBox + ` END`},
+		{"update2", `AFTER UPDATE OF {geom} ON {table} WHEN OLD.{fid} = NEW.{fid} AND (NEW.{geom} ISNULL OR ST_IsEmpty(NEW.{geom})) BEGIN DELETE FROM {idx} WHERE id = OLD.{fid}; END`},
+		{"update3", `AFTER UPDATE ON {table} WHEN OLD.{fid} != NEW.{fid} AND (NEW.{geom} NOTNULL AND NOT ST_IsEmpty(NEW.{geom})) BEGIN DELETE FROM {idx} WHERE id = OLD.{fid}; ` + insertBox + ` END`},
+		{"update4", `AFTER UPDATE ON {table} WHEN OLD.{fid} != NEW.{fid} AND (NEW.{geom} ISNULL OR ST_IsEmpty(NEW.{geom})) BEGIN DELETE FROM {idx} WHERE id IN (OLD.{fid}, NEW.{fid}); END`},
+		{"delete", `AFTER DELETE ON {table} WHEN OLD.{geom} NOT NULL BEGIN DELETE FROM {idx} WHERE id = OLD.{fid}; END`},
+	} {
+		out = append(out, statement{sql: "CREATE TRIGGER " + quote(rtree(ds)+"_"+tr.suffix) + " " + r.Replace(tr.def)})
+	}
 	return append(out,
 		statement{sql: "INSERT INTO gpkg_ogr_contents VALUES (?, ?)", args: []any{ds.Name, n}},
 		statement{sql: fmt.Sprintf(`CREATE TRIGGER %s AFTER INSERT ON %s BEGIN UPDATE gpkg_ogr_contents SET feature_count = feature_count + 1 WHERE lower(table_name) = lower(%s); END`,
