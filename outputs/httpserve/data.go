@@ -57,8 +57,10 @@ const (
 )
 
 // dataCSP keeps a published HTML file from running scripts on the origin
-// of the download area.
-const dataCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+// of the download area. The release page index.html links the files of
+// its release: a sandbox without allow-downloads would make browsers refuse
+// every such link that is a download (Chromium: "Download is disallowed").
+const dataCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox allow-downloads"
 
 // maxManifestBytes bounds what is read of a manifest.
 const maxManifestBytes = 16 << 20

@@ -8,7 +8,10 @@
 //
 // Routes:
 //
-//	GET  /                             start page: current datasets, last runs
+//	GET  /                             redirect to the release page
+//	                                   /data/current/index.html; the status
+//	                                   page while no release has one
+//	GET  /status                       status page: current files, releases, last runs
 //	GET  /data/current/<file>          a file of the current release
 //	GET  /data/releases/<id>/<file>    a file of one release (never changes)
 //	GET  /api/runs[?limit=n]           the run history, newest first
@@ -161,7 +164,8 @@ func (s *Server) Observe(r pipeline.RunRecord) { s.metrics.observe(r) }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.page)
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /status", s.page)
 	mux.HandleFunc("GET /data/current/{name}", s.current)
 	mux.HandleFunc("GET /data/releases/{id}/{name}", s.release)
 	mux.HandleFunc("OPTIONS /data/current/{name}", preflight)

@@ -21,8 +21,16 @@ var pageTemplate string
 
 var startPage = template.Must(template.New("page").Parse(pageTemplate))
 
-// pageRuns is how many runs the start page lists.
-const pageRuns = 10
+// pageRuns is how many runs the status page lists, pageReleases how many
+// releases.
+const (
+	pageRuns     = 10
+	pageReleases = 50
+)
+
+// releasePage is the page that every release carries (package page); the
+// server's home is the one of the current release.
+const releasePage = "index.html"
 
 // pageCSP lets the start page load nothing but itself: the style is inline.
 const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -38,7 +46,15 @@ type pageView struct {
 	Manifest  string // link to manifest.json
 	Problem   string // why the release or the runs cannot be shown
 	Runs      []runLine
-	Generated string
+	Releases  []releaseLine
+	// MoreReleases counts the releases beyond those listed.
+	MoreReleases string
+	Generated    string
+}
+
+type releaseLine struct {
+	ID, Published, Files, Size, Href, Link string
+	Current                                bool
 }
 
 type fileLine struct {
@@ -49,11 +65,40 @@ type runLine struct {
 	ID, Start, Trigger, Status, Class, Errors, Warnings, Message, Href string
 }
 
-// page answers the start page. Parts that cannot be read are replaced by a
+// home sends browsers to the release page of the current release, whose
+// relative links to the files of the release work from there; before a
+// release has a page, it answers the status page. The redirect is not
+// cached: it follows the current release.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	if s.hasPage() {
+		w.Header().Set("Cache-Control", "no-cache")
+		http.Redirect(w, r, "/data/current/"+releasePage, http.StatusFound)
+		return
+	}
+	s.page(w, r)
+}
+
+// hasPage reports whether the current release has a release page.
+func (s *Server) hasPage() bool {
+	id, err := release.Current(s.c.Out)
+	if err != nil {
+		return false
+	}
+	root, err := os.OpenRoot(s.releases)
+	if err != nil {
+		return false
+	}
+	defer root.Close()
+	fi, err := root.Stat(id + "/" + releasePage)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// page answers the status page. Parts that cannot be read are replaced by a
 // note and logged; the page itself still answers 200.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	v := pageView{Title: s.c.Title, Generated: s.formatTime(s.c.Now())}
 	s.addRelease(r, &v)
+	s.addReleases(r, &v)
 	s.addRuns(r, &v)
 	var b bytes.Buffer
 	if err := startPage.Execute(&b, v); err != nil {
@@ -98,6 +143,37 @@ func (s *Server) addRelease(r *http.Request, v *pageView) {
 		})
 	}
 	v.Manifest = "/data/releases/" + id + "/" + manifestName
+}
+
+// addReleases lists the releases, newest first, each linked to its page
+// or, for releases without one, to its manifest.
+func (s *Server) addReleases(r *http.Request, v *pageView) {
+	infos, err := release.List(s.c.Out)
+	if err != nil {
+		s.c.Logger.Error("releases not readable", "path", r.URL.Path, "err", err)
+		return
+	}
+	root, err := os.OpenRoot(s.releases)
+	if err != nil {
+		return
+	}
+	defer root.Close()
+	for i, info := range infos {
+		if i == pageReleases {
+			v.MoreReleases = formatInt(len(infos) - pageReleases)
+			break
+		}
+		if info.Err != nil || !validID(info.ID) {
+			continue
+		}
+		l := releaseLine{ID: info.ID, Published: s.formatTime(info.Time), Files: formatInt(info.Files),
+			Size: formatSize(info.Bytes), Current: info.Current,
+			Href: "/data/releases/" + info.ID + "/" + manifestName, Link: "Manifest"}
+		if fi, err := root.Stat(info.ID + "/" + releasePage); err == nil && fi.Mode().IsRegular() {
+			l.Href, l.Link = "/data/releases/"+info.ID+"/"+releasePage, "Seite"
+		}
+		v.Releases = append(v.Releases, l)
+	}
 }
 
 // addRuns fills in the last runs.

@@ -68,3 +68,52 @@ func TestPageOnlyRoot(t *testing.T) {
 	resp, _ = f.do(t, "GET", "/index.html")
 	wantStatus(t, resp, http.StatusNotFound)
 }
+
+// TestHomeIsReleasePage: with a release page in the current release, / leads
+// there, so that its relative links to the files work; the status page
+// moves to /status and lists every release with its page.
+func TestHomeIsReleasePage(t *testing.T) {
+	out := t.TempDir()
+	old := r1Files()
+	publish(t, out, "r1", old)
+	files := r1Files()
+	files["index.html"] = []byte("<!DOCTYPE html><html lang=\"de\"><title>Seite</title><a href=\"kennzahlen.csv\">k</a></html>\n")
+	publish(t, out, "r2", files)
+	f := serve(t, out, httpserve.Config{History: threeRuns()}, files)
+
+	resp, _ := f.do(t, "GET", "/")
+	wantStatus(t, resp, http.StatusFound)
+	wantHeader(t, resp, "Location", "/data/current/index.html")
+	wantHeader(t, resp, "Cache-Control", "no-cache")
+
+	resp, body := f.do(t, "GET", "/data/current/index.html")
+	wantStatus(t, resp, http.StatusOK)
+	wantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
+	// The page's links are downloads: a sandbox must allow them, and
+	// still no script.
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "allow-downloads") || strings.Contains(csp, "allow-scripts") || !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
+	if !strings.Contains(string(body), "Seite") {
+		t.Errorf("body %q", body)
+	}
+
+	resp, body = f.do(t, "GET", "/status")
+	wantStatus(t, resp, http.StatusOK)
+	page := string(body)
+	for _, want := range []string{
+		`id="veroeffentlichungen"`,
+		`<a href="/data/releases/r2/index.html">Seite</a>`,
+		`<a href="/data/releases/r1/manifest.json">Manifest</a>`,
+		`r2 <span class="status ok">aktuell</span>`,
+		`href="/api/runs/`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("status page lacks %q", want)
+		}
+	}
+	if strings.Index(page, "/data/releases/r2/index.html") > strings.Index(page, "/data/releases/r1/manifest.json") {
+		t.Error("releases not newest first")
+	}
+}

@@ -138,7 +138,7 @@ func (p Page) view(rel *pipeline.ReleaseInfo) *view {
 		v.Contact.Mailto = "mailto:" + v.Contact.Email
 	}
 	if base := a.Portal.BaseURL; base != "" {
-		v.Releases, v.Current = base+"releases/", base+"current/"+Name
+		v.Releases, v.Current = releasesURL(base), base+"current/"+Name
 	}
 	switch {
 	case rel.FirstYear > 0 && rel.FirstYear != rel.LastYear:
@@ -249,6 +249,21 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 		}
 	}
 	v.Fund = newFund(rel, areas)
+}
+
+// serverData is the path under which the server of the command
+// (package httpserve) serves the releases.
+const serverData = "/data/"
+
+// releasesURL is where the releases are listed: the status page of the
+// server when the base URL is its download area, which lists no folders;
+// else the folder releases/ beside current/, which a plain web server may
+// list.
+func releasesURL(base string) string {
+	if strings.HasSuffix(base, serverData) {
+		return strings.TrimSuffix(base, serverData) + "/status#veroeffentlichungen"
+	}
+	return base + "releases/"
 }
 
 // text returns the text in column i of f, if there is one.
