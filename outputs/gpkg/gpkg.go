@@ -33,7 +33,8 @@ var (
 	// ErrValue is returned by Write for a row whose values do not match the
 	// dataset's columns in number, or that holds a value of another type
 	// than string, int64, float64, bool, time.Time or nil, or a NaN or
-	// infinite number; and by NewEncoder for a column of unknown type.
+	// infinite number; and by NewEncoder for a column of unknown type or
+	// named like the feature id or the geometry column.
 	ErrValue = errors.New("gpkg: value cannot be encoded")
 	// ErrGeometry is returned by Write for a geometry other than a Polygon
 	// or MultiPolygon, or with a ring of fewer than four positions.
@@ -87,6 +88,9 @@ func (f Format) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder,
 		if !ok {
 			return nil, fmt.Errorf("%w: column %s has type %q", ErrValue, c.Name, c.Type)
 		}
+		if strings.EqualFold(c.Name, "fid") || strings.EqualFold(c.Name, geomColumn) {
+			return nil, fmt.Errorf("%w: column name %s is taken by the feature table", ErrValue, c.Name)
+		}
 		types[i] = t
 	}
 	tmp, err := os.CreateTemp(f.TempDir, "aktionsplan-*.gpkg")
@@ -121,7 +125,7 @@ type encoder struct {
 	path string
 	db   *sql.DB
 	tx   *sql.Tx
-	// ins inserts a feature, index its bounding box into the R-tree.
+	// ins inserts a feature; index inserts its bounding box into the R-tree.
 	ins, index *sql.Stmt
 	// args and geom are reused from row to row.
 	args  []any

@@ -454,6 +454,12 @@ func TestErrors(t *testing.T) {
 			t.Errorf("error %v, want %v", err, ErrValue)
 		}
 	})
+	t.Run("column named like the geometry", func(t *testing.T) {
+		ds := &pipeline.Dataset{Name: "t", Columns: []pipeline.Column{{Name: "Geom", Type: "string"}}}
+		if _, err := (Format{}).NewEncoder(io.Discard, ds); !errors.Is(err, ErrValue) {
+			t.Errorf("error %v, want %v", err, ErrValue)
+		}
+	})
 	t.Run("write after close", func(t *testing.T) {
 		tmp := t.TempDir()
 		enc, _ := Format{TempDir: tmp}.NewEncoder(io.Discard, oneColumn)
