@@ -166,26 +166,35 @@ type Reference struct {
 
 // kind describes the files of one extension.
 type kind struct {
-	format, mediatype string
+	format, mediatype, label string
 	// table says whether the file holds the dataset's table (with a
 	// schema), text whether it is UTF-8 text.
 	table, text bool
-	// about says in German how the file holds the data.
-	about string
+	// about says in German how the file holds the data; crs names the
+	// coordinate system of a spatial format.
+	about, crs string
 }
 
 // kinds maps file name extensions to what the package says of the file;
 // a file of another extension is an error, so that no release file is left
 // undescribed.
 var kinds = map[string]kind{
-	".csv": {format: "csv", mediatype: "text/csv", table: true, text: true,
+	".csv": {format: "csv", mediatype: "text/csv", label: "CSV", table: true, text: true,
 		about: "CSV (UTF-8, Komma, Dezimalpunkt, Datum als JJJJ-MM-TT)."},
-	".xlsx": {format: "xlsx", mediatype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", table: true,
+	".xlsx": {format: "xlsx", mediatype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", label: "XLSX", table: true,
 		about: "Excel-Arbeitsmappe: Blatt „Daten“ mit deutschen Spaltenüberschriften, Blatt „Beschreibung“ mit den Spalten."},
-	".geojson": {format: "geojson", mediatype: "application/geo+json", text: true,
-		about: "GeoJSON mit der Grenze je Aktionsraum als Geometrie und den Spalten als Eigenschaften."},
-	".gpkg": {format: "gpkg", mediatype: "application/geopackage+sqlite3",
-		about: "OGC GeoPackage mit einer Ebene der Aktionsräume."},
+	".geojson": {format: "geojson", mediatype: "application/geo+json", label: "GeoJSON", text: true,
+		about: "GeoJSON mit der Grenze je Aktionsraum als Geometrie und den Spalten als Eigenschaften.", crs: wgs84},
+	".gpkg": {format: "gpkg", mediatype: "application/geopackage+sqlite3", label: "GeoPackage",
+		about: "OGC GeoPackage mit einer Ebene der Aktionsräume.", crs: wgs84},
+}
+
+const wgs84 = "WGS84 (EPSG:4326)"
+
+// variants are files of a spatial format in another coordinate system,
+// known by the suffix of their name.
+var variants = []struct{ suffix, crs string }{
+	{"_utm32", "ETRS89 / UTM Zone 32N (EPSG:25832), angegeben im crs-Element älterer GeoJSON-Fassung"},
 }
 
 // Package builds the descriptor of rel.
@@ -238,11 +247,21 @@ func (d Document) resource(ds pipeline.PublishedDataset, f pipeline.ManifestFile
 	if !ok {
 		return Resource{}, fmt.Errorf("%w: %s", ErrUnknownFormat, f.Name)
 	}
+	about := k.about
+	if k.crs != "" {
+		crs := k.crs
+		for _, v := range variants {
+			if strings.HasSuffix(strings.TrimSuffix(f.Name, ext), v.suffix) {
+				crs = v.crs
+			}
+		}
+		about += " Koordinaten in " + crs + "."
+	}
 	r := Resource{
 		Name:        ResourceName(ds.Dataset, f.Name),
 		Path:        f.Name,
-		Title:       ds.Title + " (" + strings.ToUpper(k.format) + ")",
-		Description: join(ds.Description, k.about, ds.About.Note),
+		Title:       ds.Title + " (" + k.label + ")",
+		Description: join(ds.Description, about, ds.About.Note),
 		Format:      k.format,
 		Mediatype:   k.mediatype,
 		Bytes:       f.Bytes,
