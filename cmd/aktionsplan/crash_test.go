@@ -10,8 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -258,132 +260,161 @@ var afterSwitch = []string{"switch", "out-sync", "prune"}
 // TestCrashAtEveryStep kills a run at every named step of its publication
 // (AKTIONSPLAN_CRASH_AT): current is always a complete release, the
 // previous one before the switch and the new one from the switch on; the
-// lock is free; and the next run cleans up and publishes.
+// lock is free; and the next run cleans up and publishes. The steps are
+// shared out to a few output folders that run side by side.
 func TestCrashAtEveryStep(t *testing.T) {
 	t.Parallel()
-	// keep = 2 makes every publication prune, so pruning is hit too.
-	r := newRig(t, 2)
-	r.publish()
-	r.publish()
-	steps := r.crashSteps()
+	// keep = 1 makes every publication after the first prune, so pruning
+	// is hit too.
+	steps := newRig(t, 1).crashSteps()
 	for _, want := range []string{"create:kennzahlen.csv", "sync:kennzahlen.csv", "manifest", "rename", "link", "switch", "out-sync", "prune"} {
 		if !slices.Contains(steps, want) {
 			t.Fatalf("trace lacks crash point %q: %v", want, steps)
 		}
 	}
-
-	before, after := 0, 0
-	for i, step := range steps {
-		prev := r.current()
-		path, sum := r.variant()
-		cmd := r.command(path, []string{"AKTIONSPLAN_CRASH_AT=" + step})
-		out, err := cmd.CombinedOutput()
-		if !killed(cmd) {
-			t.Fatalf("%s: the run was not killed (%v):\n%s", step, err, out)
+	const shards = 4
+	var before, after atomic.Int64
+	t.Run("steps", func(t *testing.T) {
+		for k := range shards {
+			t.Run(strconv.Itoa(k), func(t *testing.T) {
+				t.Parallel()
+				r := newRig(t, 1)
+				for i := k; i < len(steps); i += shards {
+					if r.killAt(steps[i]) {
+						after.Add(1)
+					} else {
+						before.Add(1)
+					}
+					r.afterKill(i/shards, true)
+				}
+				r.publish()
+			})
 		}
-		r.check()
-		switch cur := r.current(); {
-		case slices.Contains(afterSwitch, step):
-			if cur == prev || r.figuresOfCurrent() != sum {
-				t.Fatalf("killed at %s: current is %s, want the new release", step, cur)
-			}
-			after++
-		case cur != prev:
-			t.Fatalf("killed at %s: current is %s, want the previous %s", step, cur, prev)
-		default:
-			before++
-		}
-		r.afterKill(i)
-	}
-	r.publish()
-	t.Logf("named crash points: %d killed (%d before the switch of current, %d after)", len(steps), before, after)
+	})
+	t.Logf("named crash points: %d killed (%d before the switch of current, %d after)", len(steps), before.Load(), after.Load())
 }
 
-// TestCrashAtAnyMoment kills runs at moments spread over a run's duration,
-// as an operator or the OOM killer would, with the same checks as
+// killAt runs on new inputs until the crash point step kills it, checks
+// what it left and reports whether current is the new release.
+func (r *rig) killAt(step string) (switched bool) {
+	r.t.Helper()
+	prev := r.current()
+	path, sum := r.variant()
+	cmd := r.command(path, []string{"AKTIONSPLAN_CRASH_AT=" + step})
+	out, err := cmd.CombinedOutput()
+	if !killed(cmd) {
+		r.t.Fatalf("%s: the run was not killed (%v):\n%s", step, err, out)
+	}
+	r.check()
+	cur := r.current()
+	switch {
+	case slices.Contains(afterSwitch, step):
+		if cur == prev || r.figuresOfCurrent() != sum {
+			r.t.Fatalf("killed at %s: current is %s, want the new release", step, cur)
+		}
+		return true
+	case cur != prev:
+		r.t.Fatalf("killed at %s: current is %s, want the previous %s", step, cur, prev)
+	}
+	return false
+}
+
+// TestCrashAtAnyMoment kills runs at moments spread over a run, as an
+// operator or the OOM killer would, with the checks of
 // TestCrashAtEveryStep: current is the previous or the new release, whole.
+// Half the moments count from the start of the run; the other half from the
+// moment it reports having written the manifest, spread over what is left
+// of the run, so that the renames and the switch of current are hit under
+// any load.
 func TestCrashAtAnyMoment(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, 2)
-	d := r.runDuration()
+	r := newRig(t, 1)
+	full, tail := r.runDurations()
 	const moments = 40
-	before, after, finished := 0, 0, 0
+	var before, after, finished int
 	for i := range moments {
 		prev := r.current()
-		path, sum := r.variant()
-		cmd := r.command(path, nil)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+		h, sum := r.spawn([]string{"AKTIONSPLAN_CRASH_AT=trace"}, "crash point: "+tailMark)
+		start := time.Now()
+		if i%2 == 0 {
+			time.Sleep(spread(full, i/2, moments/2) - time.Since(start))
+		} else {
+			select {
+			case <-h.marked:
+			case <-h.exited:
+			}
+			time.Sleep(spread(tail, i/2, moments/2))
 		}
-		time.Sleep(killDelay(d, i, moments))
-		cmd.Process.Kill()
-		err := cmd.Wait()
+		h.cmd.Process.Kill()
+		<-h.exited
 		r.check()
 		cur := r.current()
 		switch {
-		case !killed(cmd):
-			if err != nil {
-				t.Fatalf("run %d: %v", i, err)
+		case !killed(h.cmd):
+			if h.err != nil {
+				r.t.Fatalf("run %d: %v\n%s", i, h.err, h.errText())
 			}
 			finished++
-			fallthrough
 		case cur != prev:
-			if r.figuresOfCurrent() != sum {
-				t.Fatalf("run %d: current %s is neither the previous %s nor the new release", i, cur, prev)
-			}
-			if killed(cmd) {
-				after++
-			}
+			after++
 		default:
 			before++
 		}
-		r.afterKill(i)
+		if cur != prev && r.figuresOfCurrent() != sum {
+			t.Fatalf("run %d: current %s is neither the previous %s nor the new release", i, cur, prev)
+		}
+		// A run killed early may not have cleaned up yet.
+		r.afterKill(i, false)
 	}
 	r.publish()
-	t.Logf("timed kills over %v (a run takes %v): %d runs killed before the switch, %d after, %d ended before the kill",
-		d*12/10, d, before, after, finished)
+	t.Logf("timed kills (a run takes %v, %v of it after the manifest): %d killed before the switch of current, %d after, %d ended before the kill",
+		full, tail, before, after, finished)
 }
 
-// killDelay is the i-th of n moments at which to kill a run that takes d:
-// the first half spread over 1.2 times d, so that some runs end before;
-// the second half over the last 40 percent of d, where the publication
-// and the switch of current happen after inputs are read and encoded.
-func killDelay(d time.Duration, i, n int) time.Duration {
-	half := n / 2
-	if i < half {
-		return d * time.Duration(12*i+6) / time.Duration(10*half)
-	}
-	i -= half
-	return d*6/10 + d*time.Duration(4*i+2)/time.Duration(10*(n-half))
+// tailMark is the crash point from which TestCrashAtAnyMoment times half
+// its kills.
+const tailMark = "manifest"
+
+// spread is the i-th of n moments spread over 1.2 times d, so that some
+// runs end before the kill.
+func spread(d time.Duration, i, n int) time.Duration {
+	return d * time.Duration(12*i+6) / time.Duration(10*n)
 }
 
-// afterKill checks, after the i-th kill, that the run killed before was
-// cleaned up by the one killed now, which left at most its own leftover;
-// every fifth time a normal run follows, which leaves nothing.
-func (r *rig) afterKill(i int) {
+// afterKill checks, after the i-th kill of a run that got as far as
+// publishing (past its cleanup), that the run killed before was cleaned up,
+// leaving at most the leftover of the run killed now; every tenth time a
+// normal run follows, which leaves nothing.
+func (r *rig) afterKill(i int, published bool) {
 	r.t.Helper()
-	if left := r.leftovers(); len(left) > 1 {
+	if left := r.leftovers(); published && len(left) > 1 {
 		r.t.Fatalf("leftovers of more than one run: %v", left)
 	}
-	if i%5 == 4 {
+	if i%10 == 9 {
 		r.publish()
 	}
 }
 
-// runDuration is the shortest of three runs, from start to exit.
-func (r *rig) runDuration() time.Duration {
+// runDurations are the median of three traced runs from start to exit,
+// and from the crash point tailMark to exit.
+func (r *rig) runDurations() (full, tail time.Duration) {
 	r.t.Helper()
-	var best time.Duration
+	var fulls, tails []time.Duration
 	for range 3 {
-		path, _ := r.variant()
-		cmd := r.command(path, nil, "--force")
+		h, _ := r.spawn([]string{"AKTIONSPLAN_CRASH_AT=trace"}, "crash point: "+tailMark)
 		start := time.Now()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			r.t.Fatalf("%v\n%s", err, out)
+		var mark time.Time
+		select {
+		case <-h.marked:
+			mark = time.Now()
+		case <-h.exited:
 		}
-		if d := time.Since(start); best == 0 || d < best {
-			best = d
+		if code := h.exitCode(); code != exitOK || mark.IsZero() {
+			r.t.Fatalf("traced run: exit %d\n%s", code, h.errText())
 		}
+		fulls, tails = append(fulls, time.Since(start)), append(tails, time.Since(mark))
 	}
-	return best
+	slices.Sort(fulls)
+	slices.Sort(tails)
+	return fulls[1], tails[1]
 }

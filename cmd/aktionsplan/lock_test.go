@@ -16,13 +16,14 @@ import (
 
 // held is a run of the binary whose standard input and error the test
 // holds, so that it can be paused at a crash point (AKTIONSPLAN_PAUSE_AT)
-// and let go again.
+// and let go again, or killed when it reports a crash point.
 type held struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	stdout bytes.Buffer
-	// paused is closed when the run says it paused; exited when it ended.
-	paused, exited chan struct{}
+	// marked is closed when the run wrote the line it was started to
+	// watch for; exited when it ended.
+	marked, exited chan struct{}
 	mu             sync.Mutex
 	stderr         strings.Builder
 	err            error
@@ -31,9 +32,17 @@ type held struct {
 // start starts a run on new inputs, paused at step if it gets that far.
 func (r *rig) start(step string) (h *held, sum string) {
 	r.t.Helper()
+	return r.spawn([]string{"AKTIONSPLAN_PAUSE_AT=" + step}, "paused at "+step)
+}
+
+// spawn starts a run on new inputs with the extra environment, watching
+// its standard error for the line mark. It returns the SHA-256 of the key
+// figures it reads.
+func (r *rig) spawn(env []string, mark string) (h *held, sum string) {
+	r.t.Helper()
 	path, sum := r.variant()
-	h = &held{paused: make(chan struct{}), exited: make(chan struct{})}
-	h.cmd = r.command(path, []string{"AKTIONSPLAN_PAUSE_AT=" + step})
+	h = &held{marked: make(chan struct{}), exited: make(chan struct{})}
+	h.cmd = r.command(path, env)
 	h.cmd.Stdout = &h.stdout
 	stdin, err := h.cmd.StdinPipe()
 	if err != nil {
@@ -50,12 +59,14 @@ func (r *rig) start(step string) (h *held, sum string) {
 	r.t.Cleanup(func() { h.cmd.Process.Kill(); <-h.exited })
 	go func() {
 		sc := bufio.NewScanner(stderr)
+		seen := false
 		for sc.Scan() {
 			h.mu.Lock()
 			h.stderr.WriteString(sc.Text() + "\n")
 			h.mu.Unlock()
-			if sc.Text() == "paused at "+step {
-				close(h.paused)
+			if sc.Text() == mark && !seen {
+				seen = true
+				close(h.marked)
 			}
 		}
 		h.err = h.cmd.Wait()
@@ -118,9 +129,9 @@ func TestTwoRunsAtOnce(t *testing.T) {
 	var winner, loser *held
 	var sum string
 	select {
-	case <-a.paused:
+	case <-a.marked:
 		winner, loser, sum = a, b, sumA
-	case <-b.paused:
+	case <-b.marked:
 		winner, loser, sum = b, a, sumB
 	case <-a.exited:
 		winner, loser, sum = b, a, sumB
@@ -129,7 +140,7 @@ func TestTwoRunsAtOnce(t *testing.T) {
 	}
 	r.wantRefused(loser)
 	select {
-	case <-winner.paused:
+	case <-winner.marked:
 	case <-winner.exited:
 		t.Fatalf("both runs ended: exit %d\n%s", winner.exitCode(), winner.errText())
 	}
@@ -157,7 +168,7 @@ func TestLockHolderKilled(t *testing.T) {
 	prev := r.current()
 	first, _ := r.start("link")
 	select {
-	case <-first.paused:
+	case <-first.marked:
 	case <-first.exited:
 		t.Fatalf("first run ended: exit %d\n%s", first.exitCode(), first.errText())
 	}
