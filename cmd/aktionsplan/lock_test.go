@@ -192,3 +192,38 @@ func TestLockHolderKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestTwoRunsRace starts pairs of runs on one output folder without any
+// hook, as two cron entries would: in each pair a run either publishes or
+// is refused with the message of a folder in use, and the releases are
+// those of the runs that succeeded, each complete.
+func TestTwoRunsRace(t *testing.T) {
+	r := newRig(t, 30)
+	refused := 0
+	const pairs = 5
+	for range pairs {
+		n := r.releases()
+		a, sumA := r.spawn(nil, "")
+		b, sumB := r.spawn(nil, "")
+		ok := 0
+		for _, h := range []*held{a, b} {
+			switch code := h.exitCode(); code {
+			case exitOK:
+				ok++
+			case exitFailure:
+				r.wantRefused(h)
+				refused++
+			default:
+				t.Fatalf("exit %d\n%s%s", code, h.stdout.String(), h.errText())
+			}
+		}
+		r.check()
+		if ok == 0 || r.releases() != n+ok {
+			t.Fatalf("%d runs succeeded, releases went from %d to %d", ok, n, r.releases())
+		}
+		if cur := r.figuresOfCurrent(); cur != sumA && cur != sumB {
+			t.Fatalf("current has key figures %s, from neither run", cur)
+		}
+	}
+	t.Logf("%d pairs: %d runs refused, the others published one after the other", pairs, refused)
+}

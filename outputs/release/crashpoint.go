@@ -37,7 +37,7 @@ import (
 //	out-sync        the output folder is on disk: the publication is done
 //	prune           Prune moved a release out of releases/, not yet removed
 //
-// Rollback passes link, switch and out-sync too.
+// Rollback passes link and switch too.
 const (
 	crashAtEnv = "AKTIONSPLAN_CRASH_AT"
 	pauseAtEnv = "AKTIONSPLAN_PAUSE_AT"
