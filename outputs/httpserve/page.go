@@ -44,9 +44,12 @@ type pageView struct {
 	Note      string
 	Files     []fileLine
 	Manifest  string // link to manifest.json
-	Problem   string // why the release or the runs cannot be shown
-	Runs      []runLine
-	Releases  []releaseLine
+	// ReleasePage links the release page of the current release, if it
+	// has one.
+	ReleasePage string
+	Problem     string // why the release or the runs cannot be shown
+	Runs        []runLine
+	Releases    []releaseLine
 	// MoreReleases counts the releases beyond those listed.
 	MoreReleases string
 	Generated    string
@@ -143,6 +146,9 @@ func (s *Server) addRelease(r *http.Request, v *pageView) {
 		})
 	}
 	v.Manifest = "/data/releases/" + id + "/" + manifestName
+	if s.hasPage() {
+		v.ReleasePage = "/data/current/" + releasePage
+	}
 }
 
 // addReleases lists the releases, newest first, each linked to its page

@@ -107,6 +107,7 @@ func TestHomeIsReleasePage(t *testing.T) {
 		`<a href="/data/releases/r2/index.html">Seite</a>`,
 		`<a href="/data/releases/r1/manifest.json">Manifest</a>`,
 		`r2 <span class="status ok">aktuell</span>`,
+		`<a href="/data/current/index.html">Übersichtsseite der Veröffentlichung</a>`,
 		`href="/api/runs/`,
 	} {
 		if !strings.Contains(page, want) {

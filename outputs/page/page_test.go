@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -175,7 +176,10 @@ func TestManyAreasStayBounded(t *testing.T) {
 		{50000, false, 256 << 10},
 	} {
 		t.Run(fmt.Sprint(tc.areas), func(t *testing.T) {
-			got := write(t, page.Page{}, manyAreas(t, tc.areas))
+			rel := manyAreas(t, tc.areas)
+			start := time.Now()
+			got := write(t, page.Page{}, rel)
+			t.Logf("%d areas: %d bytes in %v", tc.areas, len(got), time.Since(start))
 			if len(got) > tc.maxSize {
 				t.Errorf("page of %d areas has %d bytes, want at most %d", tc.areas, len(got), tc.maxSize)
 			}
