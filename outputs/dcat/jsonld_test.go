@@ -1,9 +1,3 @@
-//go:build jsonld
-
-// This test needs go.sum entries for the modules that json-gold's ld
-// package imports (github.com/cayleygraph/quad, github.com/pquerna/
-// cachecontrol); run it with go test -tags jsonld once they are there.
-
 package dcat_test
 
 import (
