@@ -1,10 +1,14 @@
 package geojson
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -120,5 +124,42 @@ func TestUTMRounding(t *testing.T) {
 	line := featureLine(t, encodeAs(t, Format{CRS: 25832}, oneColumn, pipeline.Feature{Values: []any{nil}, Geometry: sq}))
 	if want := `"coordinates":[[[393506.84,5708058.19],`; !strings.Contains(line, want) {
 		t.Errorf("want %s in %s", want, line)
+	}
+}
+
+// TestUTM32Ogrinfo opens the EPSG:25832 file with GDAL: it must read the
+// legacy crs member as ETRS89 / UTM zone 32N and see an extent in metres.
+func TestUTM32Ogrinfo(t *testing.T) {
+	ogrinfo, err := exec.LookPath("ogrinfo")
+	if err != nil {
+		if os.Getenv("AKTIONSPLAN_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("ogrinfo required: %v", err)
+		}
+		t.Skip("ogrinfo not installed (gdal-bin)")
+	}
+	path := filepath.Join(t.TempDir(), "aktionsraeume_utm32.geojson")
+	if err := os.WriteFile(path, encodeAs(t, Format{CRS: 25832}, areas, twoAreas()...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(ogrinfo, "-ro", "-so", "-al", path)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s%s", err, stdout.String(), stderr.String())
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("ogrinfo wrote to stderr:\n%s", stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"\nFeature Count: 2\n",
+		"\nExtent: (393847.830000, 5704271.780000) - (397437.280000, 5710987.170000)\n",
+		`PROJCRS["ETRS89 / UTM zone 32N"`,
+		`ID["EPSG",25832]`,
+		"\nflaeche_km2: Real (0.0)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ogrinfo: no %q in\n%s", want, out)
+		}
 	}
 }
