@@ -71,7 +71,21 @@ type Config struct {
 	} `toml:"releases"`
 	// Webhook receives a JSON POST when a run ends invalid or failed.
 	Webhook string `toml:"webhook"`
-	// HTTP says how inputs given as http(s) URLs are fetched.
+	// Limits bound the size of each input, so that a damaged or hostile
+	// file is refused with a message naming the key that raises the limit
+	// rather than exhausting memory or time. Every key is optional:
+	//
+	//	[limits]
+	//	max_file_bytes       = 268435456   # 256 MiB, each input file (also a download without [http] max_bytes)
+	//	max_xlsx_unzip_bytes = 4294967296  # 4 GiB, a workbook unpacked, all parts together
+	//	max_xlsx_xml_bytes   = 2147483648  # 2 GiB, one part of a workbook unpacked (a worksheet's XML)
+	//	max_rows             = 2000000     # rows of a table, the header included
+	//	max_cells_per_row    = 1000        # cells of a row up to its last value
+	//	max_vertices         = 20000000    # vertices of all boundaries of the areas file
+	//	max_feature_vertices = 1000000     # vertices of one boundary
+	Limits sources.Limits `toml:"limits"`
+	// HTTP says how inputs given as http(s) URLs are fetched. MaxBytes is
+	// the largest download; default [limits] max_file_bytes.
 	HTTP struct {
 		Timeout    duration `toml:"timeout"`
 		MaxBytes   int64    `toml:"max_bytes"`
@@ -179,6 +193,9 @@ func (c *Config) check() error {
 	if err := (geojsonsrc.Reader{CRS: c.Areas.CRS}).Check(); err != nil {
 		return fmt.Errorf("%w: %s: [areas] crs: %w", errConfig, c.name, err)
 	}
+	if err := c.Limits.Check(); err != nil {
+		return fmt.Errorf("%w: %s: [limits]: %w", errConfig, c.name, err)
+	}
 	if err := c.checkPortal(); err != nil {
 		return err
 	}
@@ -219,6 +236,9 @@ func (c *Config) located(raw, resolved string) pipeline.Input {
 	case strings.HasPrefix(raw, "http://") || strings.HasPrefix(raw, "https://"):
 		src := httpsource.Source{URL: raw, Timeout: c.HTTP.Timeout.Duration, MaxBytes: c.HTTP.MaxBytes,
 			AuthHeader: c.HTTP.AuthHeader, AuthEnv: c.HTTP.AuthEnv, CacheDir: c.cache}
+		if src.MaxBytes == 0 {
+			src.MaxBytes = c.Limits.WithDefaults().FileBytes
+		}
 		if c.HTTP.Retries != nil {
 			// The source takes 0 for its default; 0 in the config means none.
 			src.Retries = *c.HTTP.Retries
@@ -361,7 +381,15 @@ func (c *Config) portal() pipeline.Portal {
 		p.BaseURL = "http://" + addr + "/data/"
 	}
 	if p.License == "" {
-		p.License, p.LicenseTitle, p.LicenseURL = defaultLicense, defaultLicenseTitle, defaultLicenseURL
+		p.License = defaultLicense
+	}
+	if p.License == defaultLicense {
+		if p.LicenseTitle == "" {
+			p.LicenseTitle = defaultLicenseTitle
+		}
+		if p.LicenseURL == "" {
+			p.LicenseURL = defaultLicenseURL
+		}
 	}
 	if p.Attribution == "" {
 		p.Attribution = c.Publisher
