@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the shipped example and opens the GeoPackage and the UTM 32 GeoJSON
 # with GDAL, as QGIS would: 13 features with typed fields, the SRS, the
-# extent, no warning; and ogr2ogr's GeoJSON of each equals our
-# aktionsraeume.geojson in properties and geometry. Needs gdal-bin and python3.
+# extent, no warning, GDAL's validator of the standard; and ogr2ogr's GeoJSON
+# of each equals our aktionsraeume.geojson in properties and geometry. Needs
+# gdal-bin, python3 and python3-gdal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -31,6 +32,18 @@ for f in code name betreuung; do expect "$info" "^$f: String "; done
 expect "$info" '^fonds_ueberschritten: Integer\(Boolean\) '
 if [ "$fail" -ne 0 ]; then echo "$info"; exit 1; fi
 echo "ogrinfo: 13 features, typed fields, EPSG:4326, extent, nothing on stderr"
+
+# GDAL's validator of the standard's requirements, with its extra checks of
+# every row (Debian package python3-gdal).
+validator=/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py
+if [ -f "$validator" ]; then
+  /usr/bin/python3 "$validator" -k --extra --warning-as-error "$cur/aktionsraeume.gpkg"
+  echo "validate_gpkg.py: no errors, no warnings"
+elif [ "${AKTIONSPLAN_REQUIRE_TOOLS:-}" = 1 ]; then
+  echo "validate_gpkg.py missing: install python3-gdal"; exit 1
+else
+  echo "validate_gpkg.py skipped: python3-gdal not installed"
+fi
 
 # The bytes depend on the input only: a second run gives the same file.
 sleep 1 # a run id per second
