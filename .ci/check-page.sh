@@ -61,7 +61,7 @@ if [ -s "$work/requests.txt" ]; then
 	cat "$work/requests.txt" >&2
 	fail=1
 fi
-areas=$(grep -o '<path class="area ' "$work/dom.html" | wc -l)
+areas=$(grep -o '<path id="[a-z0-9]*" class="area ' "$work/dom.html" | wc -l)
 bars=$(grep -o '<g class="bars"' "$work/dom.html" | wc -l)
 if [ "$areas" -ne 13 ] || [ "$bars" -ne 13 ]; then
 	echo "check-page: rendered DOM has $areas area paths and $bars fund bars, want 13 each" >&2

@@ -74,7 +74,7 @@ func TestChromiumRendersPage(t *testing.T) {
 		t.Errorf("screenshot of %d bytes: blank or broken", len(png))
 	}
 	dom, _ := run("--dump-dom")
-	for what, re := range map[string]string{"area paths": `<path class="area `, "fund bars": `<g class="bars"`} {
+	for what, re := range map[string]string{"area paths": ` class="area `, "fund bars": `<g class="bars"`} {
 		if n := bytes.Count(dom, []byte(re)); n != 13 {
 			t.Errorf("rendered DOM has %d %s, want 13", n, what)
 		}

@@ -67,6 +67,52 @@ type areaView struct {
 	// Values are the formatted figures, in the order of mapView.Figures.
 	Values []string
 	Year   string
+	// ID names the path, so that its tip can show while it has focus or
+	// the pointer; Tip is nil without labels.
+	ID  string
+	Tip *tipView
+}
+
+// tipView is the box that shows an area's value of the chosen figure
+// beside the area while the area has keyboard focus or the pointer: the
+// native tooltip of <title> appears on hover only.
+type tipView struct {
+	X, Y, W, H string
+	TX, NameY  string
+	ValueY     string
+	Lines      []tipLine
+}
+
+type tipLine struct{ Class, Text string }
+
+// Size of a tip: an estimate of the width of a character of its font
+// (12 px sans-serif, generous for digits and capitals), its padding and
+// height.
+const (
+	tipChar = 6.6
+	tipPad  = 8.0
+	tipH    = 40.0
+)
+
+// newTip places the tip of an area above its label point, inside the map.
+func newTip(av areaView, figs []*figure, lp orb.Point, w, h float64) *tipView {
+	name := av.Name + " (" + av.Code + ")"
+	width := float64(len([]rune(name)))
+	t := &tipView{}
+	for j, f := range figs {
+		line := trimUnit(f.column.Title, f.column.Unit) + ": " + av.Values[j]
+		width = math.Max(width, float64(len([]rune(line))))
+		t.Lines = append(t.Lines, tipLine{Class: "v" + strconv.Itoa(j), Text: line})
+	}
+	width = width*tipChar + 2*tipPad
+	x := math.Min(math.Max(2, lp[0]-width/2), w-width-2)
+	y := lp[1] - tipH - 12
+	if y < 2 {
+		y = math.Min(lp[1]+12, h-tipH-2)
+	}
+	t.X, t.Y, t.W, t.H = coord(x), coord(y), coord(width), coord(tipH)
+	t.TX, t.NameY, t.ValueY = coord(x+tipPad), coord(y+16), coord(y+32)
+	return t
 }
 
 // figure is a key figure with its values and classes, one per area.
@@ -333,9 +379,11 @@ func newMap(rel *pipeline.ReleaseInfo, figs []*figure, areas []areaView, labels 
 			}
 		}
 		av.Class = strings.Join(class, " ")
+		av.ID = "a" + strconv.Itoa(i)
 		if labels {
 			lp := labelPoint(mp)
 			av.LX, av.LY = coord(lp[0]), coord(lp[1])
+			av.Tip = newTip(av, figs, lp, w, h)
 		}
 		m.Areas = append(m.Areas, av)
 	}
@@ -347,8 +395,13 @@ func newMap(rel *pipeline.ReleaseInfo, figs []*figure, areas []areaView, labels 
 // browser without :has() too, and every figure while its radio button is
 // checked. No script is needed, so the page works under a CSP without
 // scripts.
-func mapCSS(n int) string {
+func mapCSS(n int, areas []areaView) string {
 	var b strings.Builder
+	for _, a := range areas {
+		if a.Tip != nil {
+			fmt.Fprintf(&b, ".map:has(#%s:focus,#%s:hover) #tip-%s{display:inline}\n", a.ID, a.ID, a.ID)
+		}
+	}
 	for c, col := range palette {
 		fmt.Fprintf(&b, ".f0c%d,.c%d{fill:%s;background:%s}\n", c, c, col, col)
 	}
@@ -360,8 +413,9 @@ func mapCSS(n int) string {
 		}
 		fmt.Fprintf(&b, "%s .f%dn{fill:url(#hatch)}\n", sel, i)
 		fmt.Fprintf(&b, "%s .legend.fig%d{display:block}\n", sel, i)
+		fmt.Fprintf(&b, "%s .tipv.v%d{display:inline}\n", sel, i)
 		if i > 0 {
-			fmt.Fprintf(&b, "%s .legend.fig0{display:none}\n", sel)
+			fmt.Fprintf(&b, "%s .legend.fig0,%s .tipv.v0{display:none}\n", sel, sel)
 		}
 	}
 	return b.String()

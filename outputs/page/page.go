@@ -157,7 +157,7 @@ func (p Page) view(rel *pipeline.ReleaseInfo) *view {
 	p.addAreas(v, rel)
 	css := pageStyle
 	if v.Map != nil {
-		css += mapCSS(len(v.Map.Figures))
+		css += mapCSS(len(v.Map.Figures), v.Map.Areas)
 	}
 	v.Style = template.CSS(css)
 	return v
