@@ -21,6 +21,8 @@ import (
 type Tables struct {
 	// Options says how to read each input, by input name.
 	Options map[string]Options
+	// Limits bound the size of each table; zero fields mean their defaults.
+	Limits Limits
 }
 
 // Options says how to read one table. Empty fields mean: detect it.
@@ -86,8 +88,18 @@ var _ pipeline.TableOpener = Tables{}
 
 // OpenTable returns a reader for the table in r, the input named name, read
 // with the options of its role. Options that make no sense are an error
-// wrapping ErrOptions.
+// wrapping ErrOptions. A file, a workbook unpacked, a table or a row larger
+// than the Limits is a *pipeline.BadInput, when opening or when reading.
 func (t Tables) OpenTable(role, name string, r io.Reader, fields []pipeline.Field) (pipeline.RowReader, error) {
+	lim := t.Limits.WithDefaults()
+	rr, err := t.open(role, name, newSizeLimit(name, r, lim.FileBytes), fields, lim)
+	if err != nil {
+		return nil, err
+	}
+	return &rowLimit{RowReader: rr, rows: lim.Rows, cells: lim.Cells}, nil
+}
+
+func (t Tables) open(role, name string, r io.Reader, fields []pipeline.Field, lim Limits) (pipeline.RowReader, error) {
 	o := t.Options[role]
 	ext := strings.ToLower(path.Ext(name))
 	switch ext {
@@ -103,7 +115,8 @@ func (t Tables) OpenTable(role, name string, r io.Reader, fields []pipeline.Fiel
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		return xlsx.NewReader(name, r, fields, xlsx.Options{Sheet: o.Sheet, Decimal: dec})
+		return xlsx.NewReader(name, r, fields, xlsx.Options{Sheet: o.Sheet, Decimal: dec,
+			MaxUnzipBytes: lim.XLSXUnzipBytes, MaxPartBytes: lim.XLSXXMLBytes})
 	case ".numbers":
 		return nil, unsupported(name, "Das Format %s wird nicht gelesen. Bitte in Excel oder LibreOffice öffnen und als .xlsx (Excel-Arbeitsmappe) speichern", ext)
 	}

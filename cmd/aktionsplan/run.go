@@ -260,9 +260,10 @@ func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
 			// the release page
 			page.Page{},
 		},
-		Boundaries: geojsonsrc.Reader{IDProperty: cfg.Areas.IDProperty, CRS: cfg.Areas.CRS},
-		Observe:    a.observe,
-		Progress:   a.progress,
+		Boundaries: sources.Boundaries{Limits: cfg.Limits, Reader: geojsonsrc.Reader{IDProperty: cfg.Areas.IDProperty, CRS: cfg.Areas.CRS,
+			MaxVertices: cfg.Limits.Vertices, MaxFeatureVertices: cfg.Limits.FeatureVertices}},
+		Observe:  a.observe,
+		Progress: a.progress,
 	}
 	for _, x := range []struct {
 		dst               *pipeline.Input
@@ -277,7 +278,7 @@ func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
 			return nil, err
 		}
 	}
-	j.Tables = sources.Tables{Options: cfg.Read}
+	j.Tables = sources.Tables{Options: cfg.Read, Limits: cfg.Limits}
 	for _, x := range []struct {
 		dst              *pipeline.Schema
 		configured, name string

@@ -31,6 +31,15 @@ func (fr *fileReader) geometry(raw json.RawMessage, pos pipeline.Pos) (src, wgs 
 	if len(raw) == 0 || string(raw) == "null" {
 		return fail("null", "Das Feature hat keine Geometrie")
 	}
+	n := positions(raw)
+	fr.vertices += n
+	if n > fr.maxFeatureVertices {
+		fr.tooManyVertices(n, fr.maxFeatureVertices, pos)
+		return nil, nil, false
+	}
+	if fr.vertices > fr.maxVertices {
+		return nil, nil, false // the file is refused
+	}
 	g, err := orbgeojson.UnmarshalGeometry(raw)
 	if err != nil {
 		var head struct {

@@ -44,6 +44,12 @@ type Reader struct {
 	// the two disagree, the report has a warning. Check tells whether the
 	// reader knows the system.
 	CRS string
+	// MaxVertices bounds the vertices of all features of a file together,
+	// MaxFeatureVertices those of one feature; zero means
+	// DefaultMaxVertices and DefaultMaxFeatureVertices. They are counted
+	// before a geometry is decoded: a feature beyond its limit is an error
+	// and skipped, a file beyond its limit a *pipeline.BadInput.
+	MaxVertices, MaxFeatureVertices int
 }
 
 var _ pipeline.BoundaryReader = Reader{}
@@ -86,9 +92,15 @@ func (rd Reader) ReadBoundaries(name string, r io.Reader, rep *pipeline.Report) 
 		return nil, nil
 	}
 	fr := &fileReader{Reader: rd, crs: c, rep: rep, keys: map[string]int{}}
+	fr.maxVertices, fr.maxFeatureVertices = rd.vertexLimits()
 	var areas []area
 	for i, raw := range feats {
-		if a, ok := fr.area(raw, pipeline.Pos{File: name, Feature: i + 1}); ok {
+		pos := pipeline.Pos{File: name, Feature: i + 1}
+		a, ok := fr.area(raw, pos)
+		if fr.vertices > fr.maxVertices {
+			return nil, tooManyVerticesInFile(fr.vertices, fr.maxVertices, pos)
+		}
+		if ok {
 			areas = append(areas, a)
 		}
 	}
@@ -146,6 +158,9 @@ type fileReader struct {
 	keys map[string]int
 	// notedEasting is set once the notation of UTM eastings was noted.
 	notedEasting bool
+	// vertices counts the vertices of the features read so far.
+	vertices                        int
+	maxVertices, maxFeatureVertices int
 }
 
 // area is a usable boundary with its geometry in the file's system.

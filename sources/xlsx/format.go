@@ -39,7 +39,7 @@ const (
 // openPackage checks by its content that data is an XLSX workbook and reads
 // its structure. Anything else is a *pipeline.BadInput that says what the
 // file is and what to do.
-func openPackage(name string, data []byte) (*book, error) {
+func openPackage(name string, data []byte, opt Options) (*book, error) {
 	switch {
 	case len(data) == 0:
 		return nil, badFile(name, msgEmpty)
@@ -57,6 +57,9 @@ func openPackage(name string, data []byte) (*book, error) {
 	}
 	if msg := zipKind(zr); msg != "" {
 		return nil, badFile(name, msg)
+	}
+	if bad := checkUnzipped(name, zr, opt); bad != nil {
+		return nil, bad
 	}
 	b, err := openBook(zr)
 	switch {

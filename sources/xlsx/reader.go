@@ -32,6 +32,11 @@ type Options struct {
 	// top of the sheet, else left to each field of the schema. Number cells
 	// need none: they hold plain numbers.
 	Decimal rune
+	// MaxUnzipBytes bounds the size of all parts of the workbook unpacked,
+	// MaxPartBytes that of one part (a worksheet's XML); zero means
+	// DefaultMaxUnzipBytes and DefaultMaxPartBytes. A workbook beyond them
+	// is refused before anything is unpacked.
+	MaxUnzipBytes, MaxPartBytes int64
 }
 
 // Reader streams the rows of one worksheet: first the header, then every
@@ -81,11 +86,11 @@ func NewReader(name string, r io.Reader, fields []pipeline.Field, opt Options) (
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", pipeline.ErrInput, name, err)
 	}
-	b, err := openPackage(name, data)
+	b, err := openPackage(name, data, opt)
 	if err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
+	f, err := excelize.OpenReader(bytes.NewReader(data), opt.excelizeOptions())
 	if err != nil {
 		return nil, badFile(name, damaged(err))
 	}

@@ -1,0 +1,90 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"aktionsplan/pipeline"
+)
+
+// Defaults of the unpacked sizes of a workbook, for Options that set none.
+const (
+	DefaultMaxUnzipBytes = 4 << 30
+	DefaultMaxPartBytes  = 2 << 30
+)
+
+// unzipLimits returns the limits of opt, with defaults for zero values.
+func (opt Options) unzipLimits() (total, part int64) {
+	total, part = opt.MaxUnzipBytes, opt.MaxPartBytes
+	if total <= 0 {
+		total = DefaultMaxUnzipBytes
+	}
+	if part <= 0 {
+		part = DefaultMaxPartBytes
+	}
+	return total, min(part, total)
+}
+
+// excelizeOptions are the options of excelize for a workbook within the
+// limits of opt: it refuses more than the total unpacked, and keeps at most
+// its default chunk of a worksheet or of the shared strings in memory,
+// streaming larger ones through a temporary file.
+func (opt Options) excelizeOptions() excelize.Options {
+	total, part := opt.unzipLimits()
+	return excelize.Options{RawCellValue: true, UnzipSizeLimit: total, UnzipXMLSizeLimit: min(part, excelize.StreamChunkSize)}
+}
+
+// checkUnzipped refuses a workbook whose parts would unpack to more than
+// the limits, by the sizes its ZIP directory declares: nothing is unpacked
+// to find out. The ZIP reader stops at the declared size of each part, so
+// a part that declares less than it holds is damaged, not a bomb.
+func checkUnzipped(name string, zr *zip.Reader, opt Options) *pipeline.BadInput {
+	total, part := opt.unzipLimits()
+	var sum uint64
+	for _, f := range zr.File {
+		if f.UncompressedSize64 > uint64(part) {
+			return tooLarge(name, fmt.Sprintf("Der Teil „%s“ der Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s für einen Teil",
+				f.Name, formatBytes(f.UncompressedSize64), formatBytes(uint64(part))),
+				formatBytes(f.UncompressedSize64), fmt.Sprintf("höchstens %s je Teil (Grenze [limits] max_xlsx_xml_bytes)", formatBytes(uint64(part))),
+				"max_xlsx_xml_bytes")
+		}
+		sum += f.UncompressedSize64
+		if sum > 1<<62 {
+			break // declared sizes near 2⁶⁴ that would overflow
+		}
+	}
+	if sum > uint64(total) {
+		return tooLarge(name, fmt.Sprintf("Die Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s",
+			formatBytes(sum), formatBytes(uint64(total))),
+			formatBytes(sum), fmt.Sprintf("höchstens %s entpackt (Grenze [limits] max_xlsx_unzip_bytes)", formatBytes(uint64(total))),
+			"max_xlsx_unzip_bytes")
+	}
+	return nil
+}
+
+func tooLarge(name, msg, value, expected, key string) *pipeline.BadInput {
+	return &pipeline.BadInput{Issue: pipeline.Issue{Code: pipeline.CodeMalformed, Severity: pipeline.Error,
+		Pos: pipeline.Pos{File: name}, Value: value, Expected: expected,
+		Message: msg + "; sie wird nicht gelesen. Eine so große Arbeitsmappe ist meist beschädigt oder manipuliert (eine „ZIP-Bombe“); " +
+			"eine echte Tabelle dieser Größe lässt sich in der Konfiguration mit [limits] " + key + " zulassen"}}
+}
+
+// formatBytes writes a size in the largest binary unit that makes it at
+// least one, with one decimal in German notation: "256 MiB", "4,3 GiB".
+func formatBytes(n uint64) string {
+	units := []string{"Bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	x, u := float64(n), 0
+	for x >= 1024 && u < len(units)-1 {
+		x /= 1024
+		u++
+	}
+	if u == 0 {
+		return strconv.FormatUint(n, 10) + " Bytes"
+	}
+	s := strings.TrimSuffix(strconv.FormatFloat(x, 'f', 1, 64), ".0")
+	return strings.Replace(s, ".", ",", 1) + " " + units[u]
+}
