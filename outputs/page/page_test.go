@@ -20,8 +20,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // fixture is testdata/release.json: the ReleaseInfo of the shipped example
-// as the pipeline hands it to the documents, with the areas' geometry as
-// GeoJSON.
+// as the pipeline handed it to the documents, with the areas' geometry as
+// GeoJSON. The metadata documents before the page (names, sizes, hashes)
+// are made up, so that the page does not change with their writers.
 type fixture struct {
 	pipeline.ReleaseInfo
 	Areas []struct {
