@@ -6,9 +6,12 @@
 #   - the page makes any network request (Chromium's net log lists every
 #     URL requested; only the page's own file:// URL is allowed),
 #   - the rendered DOM lacks the 13 areas of the map or the fund chart,
-#   - the screenshot is missing or blank.
+#   - the screenshot is missing or blank,
+#   - served by "aktionsplan serve", / does not lead to the page, the page
+#     has no strict Content-Security-Policy, or the browser reports a
+#     violation of it.
 # Usage: .ci/check-page.sh [SCREENSHOT.png]   (default: a temporary file)
-# Needs: chromium (Debian package chromium), go.
+# Needs: chromium (Debian package chromium), go, curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +45,45 @@ timeout 120 chromium "${flags[@]}" --enable-logging=stderr --v=0 \
 }
 timeout 120 chromium "${flags[@]}" --dump-dom "file://$page" >"$work/dom.html" 2>/dev/null
 
+# The same page through the server, as a browser reaches it: / redirects
+# to it, and it is served with the server's Content-Security-Policy, whose
+# violations the console would show.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+go build -o "$work/aktionsplan" ./cmd/aktionsplan
+"$work/aktionsplan" serve --out "$work/out" --addr "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do
+	curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break
+	sleep 0.2
+done
+location=$(curl -s -o /dev/null -w '%{redirect_url}' "http://127.0.0.1:$port/")
+csp=$(curl -s -D - -o /dev/null "http://127.0.0.1:$port/data/current/index.html" | tr -d '\r' | sed -n 's/^Content-Security-Policy: //Ip')
+timeout 120 chromium "${flags[@]}" --enable-logging=stderr --v=0 \
+	--window-size=1280,2400 --screenshot="$work/served.png" "http://127.0.0.1:$port/" \
+	>/dev/null 2>"$work/served.log" || {
+	cat "$work/served.log" >&2
+	echo "check-page: chromium failed on the served page" >&2
+	exit 1
+}
+
 fail=0
+if [ "$location" != "http://127.0.0.1:$port/data/current/index.html" ]; then
+	echo "check-page: / redirects to '$location', want /data/current/index.html" >&2
+	fail=1
+fi
+case "$csp" in
+*"default-src 'none'"*) ;;
+*)
+	echo "check-page: the served page has no strict Content-Security-Policy: '$csp'" >&2
+	fail=1
+	;;
+esac
+if grep -E ':CONSOLE[:(]' "$work/served.log" >"$work/served-console.txt"; then
+	echo "check-page: the page served with its CSP wrote to the console:" >&2
+	cat "$work/served-console.txt" >&2
+	fail=1
+fi
 # Console messages of the page are logged as "...:CONSOLE..." lines, with
 # the level in front (INFO for console.log as for uncaught errors).
 if grep -E ':CONSOLE[:(]' "$work/shot.log" >"$work/console.txt"; then
@@ -75,4 +116,4 @@ fi
 if [ "$fail" -ne 0 ]; then
 	exit 1
 fi
-echo "check-page: index.html rendered without console messages or requests; $areas areas, $bars bars; screenshot $size bytes"
+echo "check-page: index.html rendered without console messages or requests, from the file and served with CSP \"$csp\"; $areas areas, $bars bars; screenshot $size bytes"
