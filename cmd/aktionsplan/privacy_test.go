@@ -310,8 +310,10 @@ func exerciseServer(t *testing.T, l *privacyLog, base, out string) {
 			t.Errorf("GET /api/runs/%s: %d", r.ID, code)
 		}
 	}
-	for _, p := range []string{"/", "/healthz", "/metrics"} {
-		l.get(base + p)
+	for _, p := range []string{"/", "/status", "/healthz", "/metrics"} {
+		if _, code := l.get(base + p); code == http.StatusInternalServerError || code == http.StatusNotFound {
+			t.Errorf("GET %s: %d", p, code)
+		}
 	}
 	releases, _ := filepath.Glob(filepath.Join(out, "releases", "*", "*"))
 	if len(releases) == 0 {
