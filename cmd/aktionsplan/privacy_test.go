@@ -358,12 +358,12 @@ func TestPrivacyCanary(t *testing.T) {
 		t.Fatalf("nothing published:\n%s", stdout)
 	}
 	l.run("2026-11-25T04:31:00Z", exitOK, "run", "--config", cfg, "--out", out)
-	l.run("2026-11-25T04:32:00Z", exitOK, "run", "--force", "--config", cfg, "--out", out)
+	l.run("2026-11-25T04:32:00Z", exitOK, "run", "--force", "--verbose", "--config", cfg, "--out", out)
 	for _, format := range []string{"text", "json", "html"} {
 		l.run("2026-11-25T04:33:00Z", exitOK, "validate", "--config", cfg, "--format", format)
 		l.run("2026-11-25T04:33:00Z", exitInvalid, "validate", "--config", brokenCfg, "--format", format)
 	}
-	l.run("2026-11-25T04:34:00Z", exitInvalid, "run", "--config", brokenCfg, "--out", out)
+	l.run("2026-11-25T04:34:00Z", exitInvalid, "run", "--verbose", "--config", brokenCfg, "--out", out)
 
 	// The report points at the broken row and the personal cell, without
 	// the personal value.
