@@ -3,10 +3,12 @@ package sources
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
 	"aktionsplan/pipeline"
+	"aktionsplan/sources/xlsx"
 )
 
 // Limits bound what reading one input may cost, so that a damaged or
@@ -45,8 +47,8 @@ type Limits struct {
 // to twenty times their size.
 var DefaultLimits = Limits{
 	FileBytes:       256 << 20,
-	XLSXUnzipBytes:  4 << 30,
-	XLSXXMLBytes:    2 << 30,
+	XLSXUnzipBytes:  xlsx.DefaultMaxUnzipBytes,
+	XLSXXMLBytes:    xlsx.DefaultMaxPartBytes,
 	Rows:            2_000_000,
 	Cells:           1_000,
 	Vertices:        20_000_000,
@@ -179,7 +181,7 @@ func (l *rowLimit) Read() (pipeline.Row, error) {
 			Code: pipeline.CodeMalformed, Severity: pipeline.Error, Pos: o.At(row.Line, 0, ""),
 			Value:    fmt.Sprintf("mehr als %s Zeilen", formatInt(int64(l.rows))),
 			Expected: fmt.Sprintf("höchstens %s Zeilen (Grenze [limits] max_rows)", formatInt(int64(l.rows))),
-			Message: fmt.Sprintf("Die Tabelle hat mehr Zeilen als die Grenze von %s; sie wird ab hier nicht weiter gelesen. Stehen unter der Tabelle ungewollt Daten? "+
+			Message: fmt.Sprintf("Die Tabelle hat mehr Zeilen als die Grenze von %s Zeilen; sie wird ab hier nicht weiter gelesen. Stehen unter der Tabelle ungewollt Daten? "+
 				"Eine so lange Tabelle lässt sich in der Konfiguration mit [limits] max_rows zulassen", formatInt(int64(l.rows))),
 		}}
 	case cells > l.cells:
@@ -187,7 +189,7 @@ func (l *rowLimit) Read() (pipeline.Row, error) {
 			Code: pipeline.CodeMalformed, Severity: pipeline.Error, Pos: o.At(row.Line, cells, ""),
 			Value:    fmt.Sprintf("%s Zellen", formatInt(int64(cells))),
 			Expected: fmt.Sprintf("höchstens %s Zellen je Zeile (Grenze [limits] max_cells_per_row)", formatInt(int64(l.cells))),
-			Message: fmt.Sprintf("Die Zeile hat %s Zellen bis zu ihrem letzten Wert, mehr als die Grenze von %s; die Tabelle wird ab hier nicht weiter gelesen. Steht weit rechts ungewollt ein Wert? "+
+			Message: fmt.Sprintf("Die Zeile hat %s Zellen bis zu ihrem letzten Wert, mehr als die Grenze von %s Zellen; die Tabelle wird ab hier nicht weiter gelesen. Steht weit rechts ungewollt ein Wert? "+
 				"So breite Zeilen lassen sich in der Konfiguration mit [limits] max_cells_per_row zulassen", formatInt(int64(cells)), formatInt(int64(l.cells))),
 		}}
 	default:
@@ -231,19 +233,22 @@ func formatInt(n int64) string {
 	return s
 }
 
-// formatBytes writes a size in the largest binary unit that makes it at
-// least one, with one decimal in German notation: "256 MiB", "4,3 GiB".
+// formatBytes writes a size the German way: in the largest binary unit
+// that makes it at least one, and in bytes where the unit rounds it, as
+// the limits are configured in bytes: "256 MiB", "1,2 KiB (1.204 Bytes)".
 func formatBytes(n int64) string {
-	units := []string{"Bytes", "KiB", "MiB", "GiB", "TiB"}
+	units := []string{"Bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
 	x, u := float64(n), 0
 	for x >= 1024 && u < len(units)-1 {
 		x /= 1024
 		u++
 	}
-	if u == 0 {
+	switch {
+	case u == 0:
 		return formatInt(n) + " Bytes"
+	case x == math.Trunc(x):
+		return strconv.FormatFloat(x, 'f', 0, 64) + " " + units[u]
 	}
-	s := strconv.FormatFloat(x, 'f', 1, 64)
-	s = strings.TrimSuffix(s, ".0")
-	return strings.Replace(s, ".", ",", 1) + " " + units[u]
+	s := strings.Replace(strconv.FormatFloat(x, 'f', 1, 64), ".", ",", 1)
+	return s + " " + units[u] + " (" + formatInt(n) + " Bytes)"
 }

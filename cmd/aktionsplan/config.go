@@ -77,8 +77,8 @@ type Config struct {
 	//
 	//	[limits]
 	//	max_file_bytes       = 268435456   # 256 MiB, each input file (also a download without [http] max_bytes)
-	//	max_xlsx_unzip_bytes = 4294967296  # 4 GiB, a workbook unpacked, all parts together
-	//	max_xlsx_xml_bytes   = 2147483648  # 2 GiB, one part of a workbook unpacked (a worksheet's XML)
+	//	max_xlsx_unzip_bytes = 2147483648  # 2 GiB, a workbook unpacked, all parts together
+	//	max_xlsx_xml_bytes   = 1073741824  # 1 GiB, one part of a workbook unpacked (a worksheet's XML)
 	//	max_rows             = 2000000     # rows of a table, the header included
 	//	max_cells_per_row    = 1000        # cells of a row up to its last value
 	//	max_vertices         = 20000000    # vertices of all boundaries of the areas file

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"archive/zip"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -13,8 +14,8 @@ import (
 
 // Defaults of the unpacked sizes of a workbook, for Options that set none.
 const (
-	DefaultMaxUnzipBytes = 4 << 30
-	DefaultMaxPartBytes  = 2 << 30
+	DefaultMaxUnzipBytes = 2 << 30
+	DefaultMaxPartBytes  = 1 << 30
 )
 
 // unzipLimits returns the limits of opt, with defaults for zero values.
@@ -46,22 +47,21 @@ func checkUnzipped(name string, zr *zip.Reader, opt Options) *pipeline.BadInput 
 	total, part := opt.unzipLimits()
 	var sum uint64
 	for _, f := range zr.File {
-		if f.UncompressedSize64 > uint64(part) {
-			return tooLarge(name, fmt.Sprintf("Der Teil „%s“ der Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s für einen Teil",
-				f.Name, formatBytes(f.UncompressedSize64), formatBytes(uint64(part))),
-				formatBytes(f.UncompressedSize64), fmt.Sprintf("höchstens %s je Teil (Grenze [limits] max_xlsx_xml_bytes)", formatBytes(uint64(part))),
-				"max_xlsx_xml_bytes")
-		}
-		sum += f.UncompressedSize64
-		if sum > 1<<62 {
-			break // declared sizes near 2⁶⁴ that would overflow
-		}
+		sum += min(f.UncompressedSize64, 1<<60) // no overflow from absurd declared sizes
 	}
 	if sum > uint64(total) {
 		return tooLarge(name, fmt.Sprintf("Die Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s",
 			formatBytes(sum), formatBytes(uint64(total))),
 			formatBytes(sum), fmt.Sprintf("höchstens %s entpackt (Grenze [limits] max_xlsx_unzip_bytes)", formatBytes(uint64(total))),
 			"max_xlsx_unzip_bytes")
+	}
+	for _, f := range zr.File {
+		if f.UncompressedSize64 > uint64(part) {
+			return tooLarge(name, fmt.Sprintf("Der Teil „%s“ der Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s für einen Teil",
+				f.Name, formatBytes(f.UncompressedSize64), formatBytes(uint64(part))),
+				formatBytes(f.UncompressedSize64), fmt.Sprintf("höchstens %s je Teil (Grenze [limits] max_xlsx_xml_bytes)", formatBytes(uint64(part))),
+				"max_xlsx_xml_bytes")
+		}
 	}
 	return nil
 }
@@ -73,8 +73,9 @@ func tooLarge(name, msg, value, expected, key string) *pipeline.BadInput {
 			"eine echte Tabelle dieser Größe lässt sich in der Konfiguration mit [limits] " + key + " zulassen"}}
 }
 
-// formatBytes writes a size in the largest binary unit that makes it at
-// least one, with one decimal in German notation: "256 MiB", "4,3 GiB".
+// formatBytes writes a size the German way: in the largest binary unit
+// that makes it at least one, and in bytes where the unit rounds it, as
+// the limits are configured in bytes: "4 GiB", "1,5 MiB (1.572.864 Bytes)".
 func formatBytes(n uint64) string {
 	units := []string{"Bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
 	x, u := float64(n), 0
@@ -82,9 +83,21 @@ func formatBytes(n uint64) string {
 		x /= 1024
 		u++
 	}
-	if u == 0 {
-		return strconv.FormatUint(n, 10) + " Bytes"
+	switch {
+	case u == 0:
+		return formatUint(n) + " Bytes"
+	case x == math.Trunc(x):
+		return strconv.FormatFloat(x, 'f', 0, 64) + " " + units[u]
 	}
-	s := strings.TrimSuffix(strconv.FormatFloat(x, 'f', 1, 64), ".0")
-	return strings.Replace(s, ".", ",", 1) + " " + units[u]
+	s := strings.Replace(strconv.FormatFloat(x, 'f', 1, 64), ".", ",", 1)
+	return s + " " + units[u] + " (" + formatUint(n) + " Bytes)"
+}
+
+// formatUint writes a count the German way: 4.294.967.296.
+func formatUint(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	return s
 }
