@@ -425,6 +425,7 @@ func TestPrivacyCanary(t *testing.T) {
 	}
 	l.run("2026-11-25T04:36:00Z", exitOK, "runs", "--out", out)
 	l.run("2026-11-25T04:36:00Z", exitOK, "releases", "--out", out)
+	l.run("2026-11-25T04:37:00Z", exitOK, "rollback", "--out", out, "20261125T043000Z")
 
 	hits, files := scanTree(t, out)
 	hits = append(hits, l.hits()...)
