@@ -291,7 +291,8 @@ func (f *fetcher) store(resp *http.Response, timeout time.Duration) (io.ReadClos
 }
 
 func (f *fetcher) tooLarge(limit int64) error {
-	return &attemptError{msg: "liefert mehr als " + formatBytes(limit) + ", die Grenze für diese Quelle", err: ErrTooLarge, final: true}
+	return &attemptError{msg: "liefert mehr als " + formatBytes(limit) + ", die Grenze für diese Quelle (in der Konfiguration [http] max_bytes, sonst [limits] max_file_bytes)",
+		err: ErrTooLarge, final: true}
 }
 
 // networkError describes a failed request or body read; both may pass.

@@ -281,7 +281,7 @@ func TestSizeLimit(t *testing.T) {
 			if !errors.Is(err, ErrFetch) || !errors.Is(err, ErrTooLarge) {
 				t.Fatalf("err = %v, want ErrFetch and ErrTooLarge", err)
 			}
-			if want := "Quelle " + s.URL + " liefert mehr als 1 KiB, die Grenze für diese Quelle"; err.Error() != want {
+			if want := "Quelle " + s.URL + " liefert mehr als 1 KiB, die Grenze für diese Quelle (in der Konfiguration [http] max_bytes, sonst [limits] max_file_bytes)"; err.Error() != want {
 				t.Errorf("message %q, want %q", err, want)
 			}
 			if n.Load() != 1 {
