@@ -11,7 +11,7 @@
 #     has no strict Content-Security-Policy, or the browser reports a
 #     violation of it.
 # Usage: .ci/check-page.sh [SCREENSHOT.png]   (default: a temporary file)
-# Needs: chromium (Debian package chromium), go, curl, python3.
+# Needs: chromium (Debian package chromium), go, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,12 +53,27 @@ go build -o "$work/aktionsplan" ./cmd/aktionsplan
 "$work/aktionsplan" serve --out "$work/out" --addr "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
+# header URL NAME prints the header NAME of the answer to GET URL, without
+# following a redirect; it fails when the server does not answer.
+header() {
+	python3 - "$1" "$2" <<'PY'
+import sys, urllib.request, urllib.error
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+try:
+    resp = urllib.request.build_opener(NoRedirect).open(sys.argv[1], timeout=5)
+except urllib.error.HTTPError as e:
+    resp = e
+print(resp.headers.get(sys.argv[2], ""))
+PY
+}
 for _ in $(seq 50); do
-	curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break
+	header "http://127.0.0.1:$port/healthz" Content-Type >/dev/null 2>&1 && break
 	sleep 0.2
 done
-location=$(curl -s -o /dev/null -w '%{redirect_url}' "http://127.0.0.1:$port/")
-csp=$(curl -s -D - -o /dev/null "http://127.0.0.1:$port/data/current/index.html" | tr -d '\r' | sed -n 's/^Content-Security-Policy: //Ip')
+location=$(header "http://127.0.0.1:$port/" Location)
+csp=$(header "http://127.0.0.1:$port/data/current/index.html" Content-Security-Policy)
 timeout 120 chromium "${flags[@]}" --enable-logging=stderr --v=0 \
 	--window-size=1280,2400 --screenshot="$work/served.png" "http://127.0.0.1:$port/" \
 	>/dev/null 2>"$work/served.log" || {
@@ -68,7 +83,7 @@ timeout 120 chromium "${flags[@]}" --enable-logging=stderr --v=0 \
 }
 
 fail=0
-if [ "$location" != "http://127.0.0.1:$port/data/current/index.html" ]; then
+if [ "$location" != "/data/current/index.html" ]; then
 	echo "check-page: / redirects to '$location', want /data/current/index.html" >&2
 	fail=1
 fi
