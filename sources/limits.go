@@ -79,15 +79,16 @@ func (l Limits) WithDefaults() Limits {
 }
 
 // Check re-checks the limits after they were parsed from a config: none may
-// be negative, and one part of a workbook cannot be larger than all of them.
-// The error wraps ErrOptions.
+// be negative, and one part of a workbook cannot be set larger than all of
+// them (a smaller total alone lowers the part's limit with it). The error
+// wraps ErrOptions.
 func (l Limits) Check() error {
 	for _, v := range []int64{l.FileBytes, l.XLSXUnzipBytes, l.XLSXXMLBytes, int64(l.Rows), int64(l.Cells), int64(l.Vertices), int64(l.FeatureVertices)} {
 		if v < 0 {
 			return fmt.Errorf("%w: limits must not be negative", ErrOptions)
 		}
 	}
-	if d := l.WithDefaults(); d.XLSXXMLBytes > d.XLSXUnzipBytes {
+	if d := l.WithDefaults(); l.XLSXXMLBytes > d.XLSXUnzipBytes {
 		return fmt.Errorf("%w: max_xlsx_xml_bytes (%d) must not be larger than max_xlsx_unzip_bytes (%d)", ErrOptions, d.XLSXXMLBytes, d.XLSXUnzipBytes)
 	}
 	return nil
@@ -141,7 +142,7 @@ func (s *sizeLimit) Read(p []byte) (int, error) {
 	s.err = &pipeline.BadInput{Issue: pipeline.Issue{
 		Code: pipeline.CodeMalformed, Severity: pipeline.Error, Pos: pipeline.Pos{File: s.name},
 		Value:    formatBytes(size),
-		Expected: fmt.Sprintf("höchstens %s (Grenze [limits] max_file_bytes)", formatBytes(s.limit)),
+		Expected: fmt.Sprintf("höchstens %s laut [limits] max_file_bytes", formatBytes(s.limit)),
 		Message: fmt.Sprintf("Die Datei ist mit %s größer als die Grenze von %s und wird nicht gelesen. Ist es die richtige Datei? "+
 			"Eine so große Eingabe lässt sich in der Konfiguration mit [limits] max_file_bytes zulassen", formatBytes(size), formatBytes(s.limit)),
 	}}
@@ -180,7 +181,7 @@ func (l *rowLimit) Read() (pipeline.Row, error) {
 		l.err = &pipeline.BadInput{Issue: pipeline.Issue{
 			Code: pipeline.CodeMalformed, Severity: pipeline.Error, Pos: o.At(row.Line, 0, ""),
 			Value:    fmt.Sprintf("mehr als %s Zeilen", formatInt(int64(l.rows))),
-			Expected: fmt.Sprintf("höchstens %s Zeilen (Grenze [limits] max_rows)", formatInt(int64(l.rows))),
+			Expected: fmt.Sprintf("höchstens %s Zeilen laut [limits] max_rows", formatInt(int64(l.rows))),
 			Message: fmt.Sprintf("Die Tabelle hat mehr Zeilen als die Grenze von %s Zeilen; sie wird ab hier nicht weiter gelesen. Stehen unter der Tabelle ungewollt Daten? "+
 				"Eine so lange Tabelle lässt sich in der Konfiguration mit [limits] max_rows zulassen", formatInt(int64(l.rows))),
 		}}
@@ -188,7 +189,7 @@ func (l *rowLimit) Read() (pipeline.Row, error) {
 		l.err = &pipeline.BadInput{Issue: pipeline.Issue{
 			Code: pipeline.CodeMalformed, Severity: pipeline.Error, Pos: o.At(row.Line, cells, ""),
 			Value:    fmt.Sprintf("%s Zellen", formatInt(int64(cells))),
-			Expected: fmt.Sprintf("höchstens %s Zellen je Zeile (Grenze [limits] max_cells_per_row)", formatInt(int64(l.cells))),
+			Expected: fmt.Sprintf("höchstens %s Zellen je Zeile laut [limits] max_cells_per_row", formatInt(int64(l.cells))),
 			Message: fmt.Sprintf("Die Zeile hat %s Zellen bis zu ihrem letzten Wert, mehr als die Grenze von %s Zellen; die Tabelle wird ab hier nicht weiter gelesen. Steht weit rechts ungewollt ein Wert? "+
 				"So breite Zeilen lassen sich in der Konfiguration mit [limits] max_cells_per_row zulassen", formatInt(int64(cells)), formatInt(int64(l.cells))),
 		}}

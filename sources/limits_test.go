@@ -175,6 +175,7 @@ func TestLimitsCheck(t *testing.T) {
 		{"none set", Limits{}, true},
 		{"negative", Limits{Rows: -1}, false},
 		{"part above the whole", Limits{XLSXUnzipBytes: 1 << 20, XLSXXMLBytes: 2 << 20}, false},
+		{"total below the default part", Limits{XLSXUnzipBytes: 1 << 20}, true},
 		{"part above the default whole", Limits{XLSXXMLBytes: 3 << 30}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -56,7 +56,7 @@ func positions(raw json.RawMessage) int {
 // the feature is skipped.
 func (fr *fileReader) tooManyVertices(n, limit int, pos pipeline.Pos) {
 	fr.rep.Errorf(pipeline.CodeGeometry, pos, fmt.Sprintf("%s Punkte", formatInt(n)),
-		fmt.Sprintf("höchstens %s Punkte je Feature (Grenze [limits] max_feature_vertices)", formatInt(limit)),
+		fmt.Sprintf("höchstens %s Punkte je Feature laut [limits] max_feature_vertices", formatInt(limit)),
 		"Die Geometrie hat %s Punkte, mehr als die Grenze von %s Punkten je Feature; das Feature wird übersprungen. Bitte die Grenze vereinfachen (in QGIS: Vektor › Geometrie-Werkzeuge › Vereinfachen); "+
 			"so fein gezeichnete Grenzen lassen sich in der Konfiguration mit [limits] max_feature_vertices zulassen", formatInt(n), formatInt(limit))
 }
@@ -66,7 +66,7 @@ func (fr *fileReader) tooManyVertices(n, limit int, pos pipeline.Pos) {
 // crosses it.
 func tooManyVerticesInFile(n, limit int, pos pipeline.Pos) *pipeline.BadInput {
 	return malformed(pos, fmt.Sprintf("mehr als %s Punkte", formatInt(limit)),
-		fmt.Sprintf("höchstens %s Punkte in allen Features zusammen (Grenze [limits] max_vertices)", formatInt(limit)),
+		fmt.Sprintf("höchstens %s Punkte in allen Features zusammen laut [limits] max_vertices", formatInt(limit)),
 		fmt.Sprintf("Die Geometrien der Datei haben bis zu diesem Feature %s Punkte, mehr als die Grenze von %s Punkten für die ganze Datei; die Datei wird nicht gelesen. "+
 			"Bitte die Grenzen vereinfachen (in QGIS: Vektor › Geometrie-Werkzeuge › Vereinfachen); so große Dateien lassen sich in der Konfiguration mit [limits] max_vertices zulassen",
 			formatInt(n), formatInt(limit)))

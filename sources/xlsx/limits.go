@@ -52,14 +52,14 @@ func checkUnzipped(name string, zr *zip.Reader, opt Options) *pipeline.BadInput 
 	if sum > uint64(total) {
 		return tooLarge(name, fmt.Sprintf("Die Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s",
 			formatBytes(sum), formatBytes(uint64(total))),
-			formatBytes(sum), fmt.Sprintf("höchstens %s entpackt (Grenze [limits] max_xlsx_unzip_bytes)", formatBytes(uint64(total))),
+			formatBytes(sum), fmt.Sprintf("höchstens %s entpackt laut [limits] max_xlsx_unzip_bytes", formatBytes(uint64(total))),
 			"max_xlsx_unzip_bytes")
 	}
 	for _, f := range zr.File {
 		if f.UncompressedSize64 > uint64(part) {
 			return tooLarge(name, fmt.Sprintf("Der Teil „%s“ der Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s für einen Teil",
 				f.Name, formatBytes(f.UncompressedSize64), formatBytes(uint64(part))),
-				formatBytes(f.UncompressedSize64), fmt.Sprintf("höchstens %s je Teil (Grenze [limits] max_xlsx_xml_bytes)", formatBytes(uint64(part))),
+				formatBytes(f.UncompressedSize64), fmt.Sprintf("höchstens %s je Teil laut [limits] max_xlsx_xml_bytes", formatBytes(uint64(part))),
 				"max_xlsx_xml_bytes")
 		}
 	}
