@@ -26,6 +26,8 @@ type fundView struct {
 	Ticks         []tick
 	Rows          []fundRow
 	Over          int
+	// NoChart says why the chart is left out and only the table shown.
+	NoChart string
 }
 
 type tick struct{ X, Label string }

@@ -45,7 +45,7 @@ type Page struct {
 	// DefaultMaxAreas).
 	MaxAreas int
 	// MaxLabels is the number of areas up to which the map labels them
-	// with their code (0: DefaultMaxLabels).
+	// with their code and the fund chart is drawn (0: DefaultMaxLabels).
 	MaxLabels int
 }
 
@@ -249,6 +249,12 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 		}
 	}
 	v.Fund = newFund(rel, areas)
+	if v.Fund != nil && n > maxLabels {
+		// A bar per area would make a chart taller than any screen;
+		// the table says the same.
+		v.Fund.NoChart = fmt.Sprintf("Das Diagramm wird ab %s Aktionsräumen nicht gezeigt; die Zahlen stehen in der Tabelle.",
+			formatInt(int64(maxLabels)+1))
+	}
 }
 
 // serverData is the path under which the server of the command

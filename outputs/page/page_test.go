@@ -187,6 +187,12 @@ func TestManyAreasStayBounded(t *testing.T) {
 			if mapped := bytes.Contains(got, []byte(`class="map"`)); mapped != tc.mapped {
 				t.Errorf("map drawn: %v, want %v", mapped, tc.mapped)
 			}
+			if bytes.Contains(got, []byte(`<svg class="chart"`)) {
+				t.Error("a bar chart of more areas than labels")
+			}
+			if tc.mapped && !bytes.Contains(got, []byte("Das Diagramm wird ab 151 Aktionsräumen nicht gezeigt")) {
+				t.Error("page does not say why the chart is missing")
+			}
 			if !tc.mapped && !bytes.Contains(got, []byte("ab 2.001 Aktionsräumen nicht gezeigt")) {
 				t.Error("page does not say why the map is missing")
 			}
