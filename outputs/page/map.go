@@ -37,7 +37,11 @@ type mapView struct {
 	Year          string
 	Figures       []figureView
 	Areas         []areaView
-	Labels        bool
+	// Labels is set for maps of few areas: each area then carries its
+	// code, a tip, and a tab stop. A dense map has none of these: hundreds
+	// of tab stops would bar the way to the rest of the page, and the
+	// table of figures says the same.
+	Labels bool
 	// Missing is set when some area has no value for some figure: the
 	// legend then explains the hatching.
 	Missing bool

@@ -184,8 +184,11 @@ func TestManyAreasStayBounded(t *testing.T) {
 			if len(got) > tc.maxSize {
 				t.Errorf("page of %d areas has %d bytes, want at most %d", tc.areas, len(got), tc.maxSize)
 			}
-			if mapped := bytes.Contains(got, []byte(`class="map"`)); mapped != tc.mapped {
+			if mapped := bytes.Contains(got, []byte(`<svg class="map`)); mapped != tc.mapped {
 				t.Errorf("map drawn: %v, want %v", mapped, tc.mapped)
+			}
+			if n := bytes.Count(got, []byte(`tabindex="0"`)); n > 0 {
+				t.Errorf("%d tab stops in a dense map", n)
 			}
 			if bytes.Contains(got, []byte(`<svg class="chart"`)) {
 				t.Error("a bar chart of more areas than labels")

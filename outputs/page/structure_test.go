@@ -64,7 +64,7 @@ func TestMapAreas(t *testing.T) {
 	doc := parse(t, write(t, page.Page{}, loadRelease(t)))
 	var svg *html.Node
 	for _, s := range elements(doc, "svg") {
-		if strings.Contains(attr(s, "class"), "map") {
+		if strings.HasPrefix(attr(s, "class"), "map") {
 			svg = s
 		}
 	}
