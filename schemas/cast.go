@@ -348,6 +348,11 @@ func (c *caster) CastTotal(row pipeline.Row, rep *pipeline.Report) pipeline.Reco
 // cellText is the text of a cell as it is compared and parsed: trimmed, with
 // the no-break and thin spaces of copied figures turned into plain spaces.
 func cellText(raw string) string {
+	if strings.IndexByte(raw, 0xC2) < 0 && strings.IndexByte(raw, 0xE2) < 0 {
+		// None of the spaces below (they start with these bytes in UTF-8):
+		// most cells, without the replacer's cost per cell.
+		return strings.TrimSpace(raw)
+	}
 	return strings.TrimSpace(spaces.Replace(raw))
 }
 
