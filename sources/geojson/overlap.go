@@ -38,27 +38,25 @@ func (fr *fileReader) checkOverlaps(areas []area) {
 	}
 	for _, pair := range candidatePairs(areas) {
 		i, j := pair[0], pair[1]
-		{
-			a, b := areas[i], areas[j]
-			if !mayOverlap(a.src, b.src) {
-				continue
-			}
-			inter, err := geom.Intersection(g(i), g(j))
-			if err != nil {
-				// Only numerically degenerate input fails; the areas are
-				// valid, so that is not worth a report of its own.
-				continue
-			}
-			overlap := orbPolygons(inter)
-			m2 := pipeline.AreaKM2(fr.project(overlap)) * 1e6
-			if m2 < minOverlapM2 {
-				continue
-			}
-			in, _ := inter.PointOnSurface().XY()
-			fr.rep.Warnf(pipeline.CodeGeometry, b.Pos, formatM2(m2), "Aktionsräume, die sich höchstens an den Rändern berühren",
-				"Die Grenze von „%s“ überschneidet die von „%s“ (Feature %d) auf %s, etwa bei %s",
-				b.Key, a.Key, a.Pos.Feature, formatM2(m2), fr.computedPlace(orb.Point{in.X, in.Y}))
+		a, b := areas[i], areas[j]
+		if !mayOverlap(a.src, b.src) {
+			continue
 		}
+		inter, err := geom.Intersection(g(i), g(j))
+		if err != nil {
+			// Only numerically degenerate input fails; the areas are
+			// valid, so that is not worth a report of its own.
+			continue
+		}
+		overlap := orbPolygons(inter)
+		m2 := pipeline.AreaKM2(fr.project(overlap)) * 1e6
+		if m2 < minOverlapM2 {
+			continue
+		}
+		in, _ := inter.PointOnSurface().XY()
+		fr.rep.Warnf(pipeline.CodeGeometry, b.Pos, formatM2(m2), "Aktionsräume, die sich höchstens an den Rändern berühren",
+			"Die Grenze von „%s“ überschneidet die von „%s“ (Feature %d) auf %s, etwa bei %s",
+			b.Key, a.Key, a.Pos.Feature, formatM2(m2), fr.computedPlace(orb.Point{in.X, in.Y}))
 	}
 }
 
