@@ -121,10 +121,16 @@ func onSegment(p orb.Point, s segment) bool {
 // near box are other). It is true too when no piece of own is off other's
 // edges: then own's boundary lies on poly's, which this test cannot judge.
 func pieceInside(own, other []segment, poly orb.MultiPolygon, box orb.Bound) bool {
-	shared := make(map[segment]bool, len(other))
-	for _, t := range other {
-		shared[t] = true
-		shared[segment{t[1], t[0]}] = true
+	// A linear search of other: it holds the few edges near the other
+	// area, and a map per pair of neighbours would be garbage by the
+	// hundred megabytes for 50,000 areas.
+	shared := func(p segment) bool {
+		for _, t := range other {
+			if t == p || (t[0] == p[1] && t[1] == p[0]) {
+				return true
+			}
+		}
+		return false
 	}
 	free := 0
 	var cuts []float64
@@ -146,7 +152,7 @@ func pieceInside(own, other []segment, poly orb.MultiPolygon, box orb.Bound) boo
 			}
 			piece := segment{from, to}
 			from = to
-			if shared[piece] || piece[0] == piece[1] {
+			if piece[0] == piece[1] || shared(piece) {
 				continue
 			}
 			free++
