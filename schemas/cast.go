@@ -21,7 +21,7 @@ const redacted = "(personenbezogen, nicht angezeigt)"
 // unknown column a warning; a nil Caster means the table cannot be read.
 func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pipeline.KeyResolver, rep *pipeline.Report) pipeline.Caster {
 	c := &caster{s: s, o: o, col: make([]int, len(s.TableFields)), refs: make([]pipeline.KeyResolver, len(s.TableFields)),
-		styles: make([]numberStyle, len(s.TableFields)), uniques: map[int]map[string]int{}, keys: map[string]int{}}
+		styles: make([]numberStyle, len(s.TableFields)), uniques: map[int]valueSet{}, keys: valueSet{}}
 	for fi := range s.TableFields {
 		c.styles[fi] = newNumberStyle(&s.TableFields[fi], o.Decimal)
 	}
@@ -64,7 +64,7 @@ func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pi
 			ok = false
 		}
 		if f.Constraints.Unique {
-			c.uniques[fi] = map[string]int{}
+			c.uniques[fi] = valueSet{}
 		}
 	}
 	for _, fk := range s.ForeignKeys {
@@ -84,7 +84,7 @@ func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pi
 	if len(c.pk) == 1 {
 		// A one-field primary key is a unique constraint.
 		if _, has := c.uniques[c.pk[0]]; !has {
-			c.uniques[c.pk[0]] = map[string]int{}
+			c.uniques[c.pk[0]] = valueSet{}
 		}
 		c.pk = nil
 	}
@@ -116,9 +116,9 @@ type caster struct {
 	refs   []pipeline.KeyResolver
 	styles []numberStyle // how each field's text cells write numbers
 	// uniques maps a field index to the rows of values seen.
-	uniques map[int]map[string]int
+	uniques map[int]valueSet
 	pk      []int
-	keys    map[string]int
+	keys    valueSet
 	rec     pipeline.Record
 	// ambiguous is set once a field's ambiguous number was reported.
 	ambiguous map[int]bool
@@ -160,13 +160,10 @@ func (c *caster) Cast(row pipeline.Row, rep *pipeline.Report) (pipeline.Record, 
 			continue
 		}
 		if seen := c.uniques[fi]; seen != nil && v != nil {
-			k := fmt.Sprint(v)
-			if first, dup := seen[k]; dup {
+			if first, dup := seen.add(valueKey(v), row.Line); dup {
 				rep.Errorf(pipeline.CodeUnique, c.Pos(row, f.Name), shown(c.s.fields[fi], raw), "ein Wert, der nur einmal vorkommt",
 					"Der Wert kommt schon in Zeile %d vor", first)
 				ok = false
-			} else {
-				seen[k] = row.Line
 			}
 		}
 	}
@@ -176,12 +173,10 @@ func (c *caster) Cast(row pipeline.Row, rep *pipeline.Report) (pipeline.Record, 
 			parts[i] = fmt.Sprint(c.rec[fi])
 		}
 		k := strings.Join(parts, "\x00")
-		if first, dup := c.keys[k]; dup {
+		if first, dup := c.keys.add(k, row.Line); dup {
 			rep.Errorf(pipeline.CodeUnique, c.Pos(row, c.s.PrimaryKey[0]), strings.Join(parts, ", "),
 				"jede Kombination aus "+c.titles(c.pk)+" nur einmal", "Die Kombination kommt schon in Zeile %d vor", first)
 			ok = false
-		} else {
-			c.keys[k] = row.Line
 		}
 	}
 	return c.rec, ok
