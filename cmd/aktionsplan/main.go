@@ -33,6 +33,7 @@ const (
 )
 
 func main() {
+	limitMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	a := &app{stdout: os.Stdout, stderr: os.Stderr, now: time.Now}
 	code := a.main(ctx, os.Args[1:])
