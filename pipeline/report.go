@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"sort"
+	"unicode/utf8"
 )
 
 // Severity says whether an issue blocks publication.
@@ -82,6 +83,7 @@ type Report struct {
 
 // Add appends an issue.
 func (r *Report) Add(i Issue) {
+	i.Value, i.Pos.Field = shorten(i.Value), shorten(i.Pos.Field)
 	if i.Severity == Error {
 		r.errors++
 	}
@@ -141,4 +143,23 @@ func (r *Report) Counts() []CodeCount {
 		return out[a].Code < out[b].Code
 	})
 	return out
+}
+
+// maxValueRunes is how much of a found value an issue quotes: enough to
+// recognise the cell, never a whole oversized cell copied into every report.
+const maxValueRunes = 200
+
+// shorten cuts v to maxValueRunes and says how long it was.
+func shorten(v string) string {
+	if len(v) <= maxValueRunes {
+		return v
+	}
+	n := 0
+	for i := range v {
+		if n == maxValueRunes {
+			return v[:i] + fmt.Sprintf("… (%d Zeichen)", utf8.RuneCountInString(v))
+		}
+		n++
+	}
+	return v
 }

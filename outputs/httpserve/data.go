@@ -40,6 +40,8 @@ var formats = map[string]format{
 	".html":    {"text/html; charset=utf-8", true},
 	".xlsx":    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false},
 	".gpkg":    {"application/geopackage+sqlite3", false},
+	".jsonld":  {"application/ld+json", true},
+	".ttl":     {"text/turtle; charset=utf-8", true},
 }
 
 func formatOf(name string) format {

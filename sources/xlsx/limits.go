@@ -18,6 +18,16 @@ const (
 	DefaultMaxPartBytes  = 1 << 30
 )
 
+// A part that unpacks to more than bombRatio times its packed size, and to
+// more than bombMinBytes, is a zip bomb: worksheets written by Excel,
+// LibreOffice or openpyxl pack 5 to 30 times, never 200 times, while a bomb
+// of a few KB that unpacks to GBs packs a thousand times. Reading one within
+// the size limits would still cost many times its size in memory.
+const (
+	bombRatio    = 200
+	bombMinBytes = 16 << 20
+)
+
 // unzipLimits returns the limits of opt, with defaults for zero values.
 func (opt Options) unzipLimits() (total, part int64) {
 	total, part = opt.MaxUnzipBytes, opt.MaxPartBytes
@@ -56,6 +66,12 @@ func checkUnzipped(name string, zr *zip.Reader, opt Options) *pipeline.BadInput 
 			"max_xlsx_unzip_bytes")
 	}
 	for _, f := range zr.File {
+		if f.UncompressedSize64 > bombMinBytes && f.UncompressedSize64 > bombRatio*max(f.CompressedSize64, 1) {
+			return tooLarge(name, fmt.Sprintf("Der Teil „%s“ der Arbeitsmappe ist gepackt %s und entpackt %s groß, mehr als das %d-Fache",
+				f.Name, formatBytes(f.CompressedSize64), formatBytes(f.UncompressedSize64), bombRatio),
+				formatBytes(f.UncompressedSize64), fmt.Sprintf("höchstens das %d-Fache der gepackten Größe (ab %s entpackt)", bombRatio, formatBytes(bombMinBytes)),
+				"max_xlsx_xml_bytes")
+		}
 		if f.UncompressedSize64 > uint64(part) {
 			return tooLarge(name, fmt.Sprintf("Der Teil „%s“ der Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s für einen Teil",
 				f.Name, formatBytes(f.UncompressedSize64), formatBytes(uint64(part))),

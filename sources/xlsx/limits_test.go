@@ -168,3 +168,34 @@ func TestFormatBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestBombWithinSizeLimits: a part well below every size limit that packs
+// far tighter than any real worksheet is refused from the ZIP directory.
+func TestBombWithinSizeLimits(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := bytes.Repeat([]byte("0"), 1<<20)
+	for range 64 { // 64 MiB, below the 1 GiB default per part
+		if _, err := w.Write(zeros); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := checkUnzipped("bombe.xlsx", zr, Options{})
+	if bad == nil {
+		t.Fatalf("a %d-byte workbook unpacking to 64 MiB was accepted", buf.Len())
+	}
+	if !strings.Contains(bad.Issue.Message, "200-Fache") {
+		t.Errorf("message %q does not name the ratio", bad.Issue.Message)
+	}
+}
