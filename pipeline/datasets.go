@@ -8,7 +8,7 @@ import "strings"
 
 var (
 	codeColumn = Column{Name: "code", Title: "Code", Type: "string",
-		Description: "Stabiler Schlüssel des Aktionsraums (drei Buchstaben); ändert sich nie.",
+		Description: "Stabiler Schlüssel des Aktionsraums (drei oder vier Großbuchstaben); ändert sich nie.",
 		Constraints: Constraints{Required: true, Pattern: "[A-Z]{3,4}"}}
 	nameColumn = Column{Name: "name", Title: "Aktionsraum", Type: "string",
 		Description: "Name des Aktionsraums laut Register.", Constraints: Constraints{Required: true}}
