@@ -170,6 +170,9 @@ type PublishedDataset struct {
 	Files []ManifestFile
 	// Rows is the number of rows written.
 	Rows int
+	// FirstYear and LastYear are the span of years its rows name (0 when
+	// none).
+	FirstYear, LastYear int
 }
 
 // Publisher writes the files of one release and makes it visible at once.

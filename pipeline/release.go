@@ -7,6 +7,7 @@ import (
 	"hash"
 	"io"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -34,8 +35,10 @@ type datasetWriter struct {
 	files []*countingFile
 	encs  []Encoder
 	n     int
-	// year is the index of the dataset's year column, or -1.
-	year int
+	// years are the indexes of the dataset's year columns; first and last
+	// the span of years its rows name.
+	years       []int
+	first, last int
 }
 
 // countingFile counts and hashes what is written to a release file, so that
@@ -72,10 +75,12 @@ func fileName(f Format, ds *Dataset) string {
 
 // open creates a file per format for ds and writes their headers.
 func (r *release) open(ds *Dataset) (*datasetWriter, error) {
-	w := &datasetWriter{r: r, ds: ds, year: -1}
+	w := &datasetWriter{r: r, ds: ds}
 	for i, c := range ds.Columns {
-		if c.Name == yearColumn.Name {
-			w.year = i
+		// jahr, and the years of the latest figures in the areas dataset
+		// (kennzahlen_jahr, fonds_jahr).
+		if c.Name == yearColumn.Name || strings.HasSuffix(c.Name, "_"+yearColumn.Name) {
+			w.years = append(w.years, i)
 		}
 	}
 	for _, f := range r.formats {
@@ -110,22 +115,23 @@ func (w *datasetWriter) Write(f Feature) error {
 			return fmt.Errorf("%s: %w", w.names[i], err)
 		}
 	}
-	if w.year >= 0 {
-		if y, ok := f.Values[w.year].(int64); ok {
-			w.r.years(int(y))
+	for _, i := range w.years {
+		if y, ok := f.Values[i].(int64); ok {
+			widen(&w.first, &w.last, int(y))
+			widen(&w.r.first, &w.r.last, int(y))
 		}
 	}
 	w.n++
 	return nil
 }
 
-// years widens the release's span of years by y.
-func (r *release) years(y int) {
-	if r.first == 0 || y < r.first {
-		r.first = y
+// widen widens the span of years first..last (0 when empty) by y.
+func widen(first, last *int, y int) {
+	if *first == 0 || y < *first {
+		*first = y
 	}
-	if y > r.last {
-		r.last = y
+	if y > *last {
+		*last = y
 	}
 }
 
@@ -143,7 +149,7 @@ func (w *datasetWriter) Close() error {
 			w.r.stage(Stage{Step: StepEncode, Name: w.names[i], Rows: w.n, Duration: te.spent, Dataset: w.ds.Name})
 		}
 	}
-	pd := PublishedDataset{Dataset: w.ds, Rows: w.n}
+	pd := PublishedDataset{Dataset: w.ds, Rows: w.n, FirstYear: w.first, LastYear: w.last}
 	for i, f := range w.files {
 		pd.Files = append(pd.Files, f.file(w.names[i], w.n))
 	}

@@ -154,8 +154,8 @@ type builder struct {
 	// node's IRI.
 	base, id string
 	modified string
-	// spatial and temporal are the coverage nodes, or "" when unknown.
-	spatial, temporal string
+	// spatial is the coverage node, or "" when unknown.
+	spatial string
 }
 
 func (b *builder) landingPage() string { return b.base + "index.html" }
@@ -178,7 +178,7 @@ func (b *builder) agents() {
 	}
 }
 
-// coverage adds the bounding box of the areas and the years of the data.
+// coverage adds the bounding box of the areas.
 func (b *builder) coverage() {
 	rel := b.rel
 	if len(rel.Areas) > 0 && !rel.Bound.IsZero() {
@@ -186,12 +186,23 @@ func (b *builder) coverage() {
 		loc := b.g.node(b.spatial, "dct:Location")
 		loc.add("dcat:bbox", typed(wkt(rel.Bound.Min[0], rel.Bound.Min[1], rel.Bound.Max[0], rel.Bound.Max[1]), "geo:wktLiteral"))
 	}
-	if rel.FirstYear > 0 {
-		b.temporal = b.id + "zeitraum"
-		p := b.g.node(b.temporal, "dct:PeriodOfTime")
-		p.add("dcat:startDate", typed(fmt.Sprintf("%04d-01-01", rel.FirstYear), "xsd:date"))
-		p.add("dcat:endDate", typed(fmt.Sprintf("%04d-12-31", rel.LastYear), "xsd:date"))
+}
+
+// temporal adds the period of the years that ds's rows name (the release's
+// when ds names none) and returns its IRI, or "" when no year is known.
+func (b *builder) temporal(ds pipeline.PublishedDataset) string {
+	first, last := ds.FirstYear, ds.LastYear
+	if first == 0 {
+		first, last = b.rel.FirstYear, b.rel.LastYear
 	}
+	if first == 0 {
+		return ""
+	}
+	id := b.id + "zeitraum-" + ds.Name
+	p := b.g.node(id, "dct:PeriodOfTime")
+	p.add("dcat:startDate", typed(fmt.Sprintf("%04d-01-01", first), "xsd:date"))
+	p.add("dcat:endDate", typed(fmt.Sprintf("%04d-12-31", last), "xsd:date"))
+	return id
 }
 
 // dataset adds a dataset and its distributions.
@@ -229,8 +240,8 @@ func (b *builder) dataset(ds pipeline.PublishedDataset) error {
 		}
 		n.add("dcatde:contributorID", iri(id))
 	}
-	if b.temporal != "" {
-		n.add("dct:temporal", iri(b.temporal))
+	if t := b.temporal(ds); t != "" {
+		n.add("dct:temporal", iri(t))
 	}
 	for _, f := range ds.Files {
 		n.add("dcat:distribution", iri(b.id+f.Name))
