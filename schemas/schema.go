@@ -217,6 +217,11 @@ func dateLayout(format string) (string, error) {
 	if strings.Contains(layout, "%") {
 		return "", fmt.Errorf("date format %q: only %%Y, %%y, %%m and %%d are supported", format)
 	}
+	// Between the fields only separators: Go's layout would read other
+	// text such as "_2" or "Jan" as fields of its own.
+	if lit := strings.Trim(strings.NewReplacer("%Y", "", "%m", "", "%d", "", "%y", "").Replace(format), ".-/ ,"); lit != "" {
+		return "", fmt.Errorf("date format %q: between %%Y, %%y, %%m and %%d only the separators . - / , and space are allowed", format)
+	}
 	return layout, nil
 }
 
