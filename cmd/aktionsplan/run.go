@@ -79,8 +79,16 @@ The run is recorded in DIR/history.sqlite.`)
 	out := fs.String("out", "", "output `DIR`: releases/, current and reports/ are written there (default: the config's out)")
 	force := fs.Bool("force", false, "publish a new release even when the inputs are unchanged")
 	verbose := fs.Bool("verbose", false, "print the duration and row count of every step (read, join, each file, publish)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for go tool pprof)")
 	if code, stop := a.parse(fs, args); stop {
 		return code
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return a.fail(err)
+		}
+		defer stop()
 	}
 	r, closeRunner, err := a.newRunner(in, *out)
 	if err != nil {
