@@ -108,7 +108,10 @@ type Feature struct {
 
 // Encoder writes the rows of one dataset in one format: the header on
 // creation, a row per Write, the end on Close. Close does not close the
-// underlying writer.
+// underlying writer. A run calls Write and Close of one encoder from one
+// goroutine, but runs the encoders of all files at once, handing each the
+// same Features: an encoder must not change a Feature, and encoders must not
+// share state without a lock.
 type Encoder interface {
 	Write(f Feature) error
 	Close() error

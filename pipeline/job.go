@@ -10,6 +10,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -48,13 +49,17 @@ type Job struct {
 	// and the publishing. It is called from Run's goroutine.
 	Observe func(Stage)
 	// Progress, when set, is told now and then (every 1,024 rows) how many
-	// data rows of a tabular input (by role) have been read so far.
+	// data rows of a tabular input (by role) have been read so far. The
+	// inputs are read at once: it is called from several goroutines.
 	Progress func(role string, rows int)
 	// Unchanged, when set, is asked before a valid release is committed
 	// whether inputs with these hashes were published already; if so the
 	// release is dropped and Run returns ErrUnchanged, so the portal sees
 	// the same files with the same dates.
 	Unchanged func(inputs []InputFile) bool
+
+	// kept returns the stages a branch kept.
+	kept func() []Stage
 }
 
 // Result is what a run found and did.
@@ -91,6 +96,7 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		out = &release{pub: pub, formats: j.Formats, rows: map[string]int{}, stage: j.Observe}
 		defer func() {
 			if err != nil || !res.Published {
+				out.abort()
 				if aerr := pub.Abort(); aerr != nil && err == nil {
 					err = aerr
 				}
@@ -113,24 +119,47 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 			return res, err
 		}
 	}
+	// The key figures and the boundaries are read while the fund usage is:
+	// each on a result of its own, merged in this order afterwards, so
+	// that the report and the stages come in the same order every time.
+	var (
+		figures     *keyFigures
+		bounds      map[string]Boundary
+		kfRes, bRes = &Result{Report: &Report{}}, &Result{Report: &Report{}}
+		kfJob, bJob = j.branch(), j.branch()
+		kfErr, bErr error
+		wg          sync.WaitGroup
+	)
 	start = time.Now()
+	wg.Go(func() {
+		start := time.Now()
+		figures, kfErr = kfJob.readKeyFigures(ctx, reg, kfRes)
+		kfJob.observeRead(kfRes, start)
+	})
+	wg.Go(func() {
+		start := time.Now()
+		bounds, bErr = bJob.readBoundaries(reg, bRes)
+		bJob.observeRead(bRes, start)
+	})
 	fund, err := j.readFund(ctx, reg, res, actions)
+	if err == nil {
+		j.observeRead(res, start)
+	}
+	wg.Wait()
 	if err != nil {
 		return res, err
 	}
-	j.observeRead(res, start)
-	start = time.Now()
-	figures, err := j.readKeyFigures(ctx, reg, res)
-	if err != nil {
-		return res, err
+	for _, b := range []struct {
+		job *Job
+		res *Result
+		err error
+	}{{kfJob, kfRes, kfErr}, {bJob, bRes, bErr}} {
+		res.merge(b.res)
+		j.replay(b.job)
+		if b.err != nil {
+			return res, b.err
+		}
 	}
-	j.observeRead(res, start)
-	start = time.Now()
-	bounds, err := j.readBoundaries(reg, res)
-	if err != nil {
-		return res, err
-	}
-	j.observeRead(res, start)
 	start = time.Now()
 	areas := j.join(reg, bounds, figures, fund, rep)
 	j.observe(StepJoin, "", len(areas), start)
@@ -142,17 +171,12 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		return res, err
 	}
 	areasDS := j.areasDataset()
-	for _, d := range []struct {
-		ds   *Dataset
-		rows []Feature
-	}{
+	if err := out.write([]datasetRows{
 		{j.keyFiguresDataset(), figures.features(reg)},
 		{j.sumsDataset(), fund.features(reg)},
 		{areasDS, areas},
-	} {
-		if err := out.write(d.ds, d.rows); err != nil {
-			return res, err
-		}
+	}); err != nil {
+		return res, err
 	}
 	if j.Unchanged != nil && j.Unchanged(res.Inputs) {
 		return res, ErrUnchanged
@@ -172,6 +196,40 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	j.observe(StepPublish, "", len(res.Manifest.Files), start)
 	res.Published = true
 	return res, nil
+}
+
+// branch is a copy of j for reading an input in a goroutine of its own:
+// its stages are kept until replay passes them on.
+func (j *Job) branch() *Job {
+	b := *j
+	if j.Observe != nil {
+		var stages []Stage
+		b.Observe = func(s Stage) { stages = append(stages, s) }
+		b.kept = func() []Stage { return stages }
+	}
+	return &b
+}
+
+// replay tells Observe the stages of a branch.
+func (j *Job) replay(b *Job) {
+	if b.kept == nil {
+		return
+	}
+	for _, s := range b.kept() {
+		j.Observe(s)
+	}
+}
+
+// merge appends what another result of the same run found: its issues,
+// inputs and counts.
+func (res *Result) merge(o *Result) {
+	for _, is := range o.Report.Issues {
+		res.Report.Add(is)
+	}
+	res.Inputs = append(res.Inputs, o.Inputs...)
+	res.Areas += o.Areas
+	res.Actions += o.Actions
+	res.KeyFigureRows += o.KeyFigureRows
 }
 
 // verdict turns a finished check into Run's error: ErrInvalid when the report

@@ -8,6 +8,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,21 +26,89 @@ type release struct {
 	// stage, when set, is told the time of every dataset, encoder and
 	// document.
 	stage func(Stage)
+	// writers are the dataset writers opened, for abort; aborted tells
+	// their encoders not to complete their files.
+	writers []*datasetWriter
+	aborted atomic.Bool
 }
 
 // datasetWriter writes one dataset to a file per format at once, so that a
-// streamed table is read only once.
+// streamed table is read only once. Every file's encoder runs in a goroutine
+// of its own, fed in batches of rows: the formats of a dataset, and the
+// datasets of a release, are encoded on every core at once while the
+// caller goes on reading or feeding. Rows are shared by the encoders and
+// must not change once written.
 type datasetWriter struct {
 	r     *release
 	ds    *Dataset
 	names []string
 	files []*countingFile
 	encs  []Encoder
+	sinks []*sink
+	batch []Feature
 	n     int
 	// years are the indexes of the dataset's year columns; first and last
 	// the span of years its rows name.
 	years       []int
 	first, last int
+	start       time.Time
+	// ended is set once the sinks have their last rows.
+	ended bool
+	// closed is set by Close or abort.
+	closed bool
+}
+
+// batchRows is the number of rows handed to the encoders at once; sinkDepth
+// the number of batches an encoder may lag behind its writer, which bounds
+// the rows in memory.
+const (
+	batchRows = 256
+	sinkDepth = 8
+)
+
+// sink is the goroutine that encodes one file.
+type sink struct {
+	rows chan []Feature
+	done chan struct{}
+	// failed is set once err holds the first error of the encoder; the
+	// rest of its rows are dropped.
+	failed atomic.Bool
+	err    error
+}
+
+// run encodes rows until the channel is closed, then closes the encoder
+// and the file, also after an error, so that no file stays open.
+func (s *sink) run(name string, enc Encoder, file *countingFile, abort *atomic.Bool) {
+	defer close(s.done)
+	for rows := range s.rows {
+		if s.err != nil {
+			continue
+		}
+		for _, f := range rows {
+			if err := enc.Write(f); err != nil {
+				s.fail(fmt.Errorf("%s: %w", name, err))
+				break
+			}
+		}
+	}
+	if abort.Load() {
+		// The release is dropped: no need to complete the file.
+		file.Close()
+		return
+	}
+	if err := enc.Close(); err != nil {
+		s.fail(fmt.Errorf("%s: %w", name, err))
+	}
+	if err := file.Close(); err != nil {
+		s.fail(fmt.Errorf("%s: %w", name, err))
+	}
+}
+
+func (s *sink) fail(err error) {
+	if s.err == nil {
+		s.err = err
+		s.failed.Store(true)
+	}
 }
 
 // countingFile counts and hashes what is written to a release file, so that
@@ -73,9 +143,10 @@ func fileName(f Format, ds *Dataset) string {
 	return ds.Name + "." + f.Ext()
 }
 
-// open creates a file per format for ds and writes their headers.
+// open creates a file per format for ds, writes their headers and starts
+// their encoders.
 func (r *release) open(ds *Dataset) (*datasetWriter, error) {
-	w := &datasetWriter{r: r, ds: ds}
+	w := &datasetWriter{r: r, ds: ds, start: time.Now()}
 	for i, c := range ds.Columns {
 		// jahr, and the years of the latest figures in the areas dataset
 		// (kennzahlen_jahr, fonds_jahr).
@@ -90,12 +161,14 @@ func (r *release) open(ds *Dataset) (*datasetWriter, error) {
 		name := fileName(f, ds)
 		created, err := r.pub.Create(name)
 		if err != nil {
+			w.closeFiles()
 			return nil, err
 		}
 		file := newCountingFile(created)
 		enc, err := f.NewEncoder(file, ds)
 		if err != nil {
 			file.Close()
+			w.closeFiles()
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if r.stage != nil {
@@ -105,24 +178,82 @@ func (r *release) open(ds *Dataset) (*datasetWriter, error) {
 		w.files = append(w.files, file)
 		w.encs = append(w.encs, enc)
 	}
+	for i, enc := range w.encs {
+		s := &sink{rows: make(chan []Feature, sinkDepth), done: make(chan struct{})}
+		w.sinks = append(w.sinks, s)
+		go s.run(w.names[i], enc, w.files[i], &r.aborted)
+	}
+	r.writers = append(r.writers, w)
 	return w, nil
 }
 
-// Write writes one row to every file.
+// closeFiles closes the files of a writer whose encoders never started.
+func (w *datasetWriter) closeFiles() {
+	for _, f := range w.files {
+		f.Close()
+	}
+}
+
+// Write hands one row to every file's encoder. It returns the first error
+// of an encoder, which may be of an earlier row.
 func (w *datasetWriter) Write(f Feature) error {
-	for i, e := range w.encs {
-		if err := e.Write(f); err != nil {
-			return fmt.Errorf("%s: %w", w.names[i], err)
+	for _, s := range w.sinks {
+		if s.failed.Load() {
+			return s.err
 		}
+	}
+	if w.batch == nil {
+		w.batch = make([]Feature, 0, batchRows)
+	}
+	w.batch = append(w.batch, f)
+	if len(w.batch) == batchRows {
+		w.send()
 	}
 	for _, i := range w.years {
 		if y, ok := f.Values[i].(int64); ok {
 			widen(&w.first, &w.last, int(y))
-			widen(&w.r.first, &w.r.last, int(y))
 		}
 	}
 	w.n++
 	return nil
+}
+
+// send hands the batch to every encoder.
+func (w *datasetWriter) send() {
+	if len(w.batch) == 0 {
+		return
+	}
+	for _, s := range w.sinks {
+		s.rows <- w.batch
+	}
+	w.batch = nil
+}
+
+// end hands the last rows to the encoders, which then complete their files.
+// Unlike Close it may be called from the goroutine that wrote the rows.
+func (w *datasetWriter) end() {
+	if w.ended {
+		return
+	}
+	w.ended = true
+	w.send()
+	for _, s := range w.sinks {
+		close(s.rows)
+	}
+}
+
+// abort ends the encoders without completing their files.
+func (w *datasetWriter) abort() {
+	if w.closed {
+		return
+	}
+	w.closed = true
+	w.r.aborted.Store(true)
+	w.batch = nil
+	w.end()
+	for _, s := range w.sinks {
+		<-s.done
+	}
 }
 
 // widen widens the span of years first..last (0 when empty) by y.
@@ -135,19 +266,32 @@ func widen(first, last *int, y int) {
 	}
 }
 
-// Close ends every file and records its row count.
+// Close waits for every file to be complete and records its row count.
 func (w *datasetWriter) Close() error {
+	if w.closed {
+		return fmt.Errorf("pipeline: dataset %q closed twice", w.ds.Name)
+	}
+	w.end()
+	var err error
+	for _, s := range w.sinks {
+		<-s.done
+		if err == nil {
+			err = s.err
+		}
+	}
+	w.closed = true
+	if err != nil {
+		return err
+	}
 	for i, e := range w.encs {
-		if err := e.Close(); err != nil {
-			return fmt.Errorf("%s: %w", w.names[i], err)
-		}
-		if err := w.files[i].Close(); err != nil {
-			return fmt.Errorf("%s: %w", w.names[i], err)
-		}
 		w.r.rows[w.names[i]] = w.n
 		if te, ok := e.(*timedEncoder); ok {
 			w.r.stage(Stage{Step: StepEncode, Name: w.names[i], Rows: w.n, Duration: te.spent, Dataset: w.ds.Name})
 		}
+	}
+	if w.n > 0 {
+		widen(&w.r.first, &w.r.last, w.first)
+		widen(&w.r.first, &w.r.last, w.last)
 	}
 	pd := PublishedDataset{Dataset: w.ds, Rows: w.n, FirstYear: w.first, LastYear: w.last}
 	for i, f := range w.files {
@@ -157,25 +301,57 @@ func (w *datasetWriter) Close() error {
 	return nil
 }
 
-// write writes a whole dataset.
-func (r *release) write(ds *Dataset, rows []Feature) error {
-	start := time.Now()
-	w, err := r.open(ds)
-	if err != nil {
-		return err
-	}
-	for _, f := range rows {
-		if err := w.Write(f); err != nil {
+// write writes whole datasets, each fed by a goroutine of its own, and
+// tells the stage of each in the order given.
+func (r *release) write(sets []datasetRows) error {
+	ws := make([]*datasetWriter, len(sets))
+	for i, d := range sets {
+		w, err := r.open(d.ds)
+		if err != nil {
 			return err
 		}
+		ws[i] = w
 	}
-	if err := w.Close(); err != nil {
-		return err
+	errs := make([]error, len(sets))
+	var wg sync.WaitGroup
+	for i, d := range sets {
+		wg.Go(func() {
+			for _, f := range d.rows {
+				if errs[i] = ws[i].Write(f); errs[i] != nil {
+					break
+				}
+			}
+			ws[i].end()
+		})
 	}
-	if r.stage != nil {
-		r.stage(Stage{Step: StepWrite, Name: ds.Name, Rows: len(rows), Duration: time.Since(start)})
+	wg.Wait()
+	for i, w := range ws {
+		err := w.Close()
+		if errs[i] != nil {
+			err = errs[i]
+		}
+		if err != nil {
+			return err
+		}
+		if r.stage != nil {
+			r.stage(Stage{Step: StepWrite, Name: w.ds.Name, Rows: len(sets[i].rows), Duration: time.Since(w.start)})
+		}
 	}
 	return nil
+}
+
+// datasetRows is a dataset and all its rows.
+type datasetRows struct {
+	ds   *Dataset
+	rows []Feature
+}
+
+// abort stops the encoders of every dataset still open, so that no
+// goroutine or file outlives a failed run.
+func (r *release) abort() {
+	for _, w := range r.writers {
+		w.abort()
+	}
 }
 
 // info describes the datasets written so far for the documents.

@@ -1,0 +1,166 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+
+	"aktionsplan/pipeline"
+)
+
+// failFormat's encoder fails at its row at (counting from 1) of the
+// dataset named ds.
+type failFormat struct {
+	ds string
+	at int
+}
+
+var errEncode = errors.New("cell does not fit")
+
+func (failFormat) Ext() string   { return "fail" }
+func (failFormat) Spatial() bool { return false }
+func (f failFormat) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
+	return &failEncoder{f: f, ds: ds.Name, w: w}, nil
+}
+
+type failEncoder struct {
+	f    failFormat
+	ds   string
+	w    io.Writer
+	rows int
+}
+
+func (e *failEncoder) Write(pipeline.Feature) error {
+	e.rows++
+	if e.ds == e.f.ds && e.rows == e.f.at {
+		return fmt.Errorf("row %d: %w", e.rows, errEncode)
+	}
+	_, err := io.WriteString(e.w, "x")
+	return err
+}
+
+func (e *failEncoder) Close() error { return nil }
+
+// closingPublisher keeps a release in memory and records which created
+// files were closed.
+type closingPublisher struct {
+	mu      sync.Mutex
+	open    map[string]bool
+	aborted bool
+}
+
+type trackedFile struct {
+	bytes.Buffer
+	p    *closingPublisher
+	name string
+}
+
+func (f *trackedFile) Close() error {
+	f.p.mu.Lock()
+	defer f.p.mu.Unlock()
+	delete(f.p.open, f.name)
+	return nil
+}
+
+func (p *closingPublisher) Create(name string) (io.WriteCloser, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.open == nil {
+		p.open = map[string]bool{}
+	}
+	p.open[name] = true
+	return &trackedFile{p: p, name: name}, nil
+}
+
+func (p *closingPublisher) Commit(m pipeline.Manifest) (pipeline.Manifest, error) { return m, nil }
+func (p *closingPublisher) Abort() error                                         { p.aborted = true; return nil }
+
+// fundRows are n valid rows of the fund usage table.
+func fundRows(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "%d;BOR;2024;Projektbudget;T;V;;;;1;;bewilligt\n", i)
+	}
+	return b.String()
+}
+
+// An encoder runs in a goroutine of its own: its error, found rows after
+// the writer handed the row over, still fails the run with the file's name,
+// and no file stays open.
+func TestEncoderErrorFailsTheRun(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ds   string
+		at   int
+	}{
+		{"streamed fund usage, first batch", "mittelverwendung", 3},
+		{"streamed fund usage, later batch", "mittelverwendung", 700},
+		{"whole dataset", "aktionsraeume", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := job(fundRows(1000))
+			j.Formats = append(j.Formats, failFormat{ds: tc.ds, at: tc.at})
+			pub := &closingPublisher{}
+			_, err := j.Run(context.Background(), pub)
+			if !errors.Is(err, errEncode) || !strings.Contains(err.Error(), tc.ds+".fail") {
+				t.Fatalf("Run = %v, want the encoder's error naming %s.fail", err, tc.ds)
+			}
+			if !pub.aborted {
+				t.Error("release not aborted")
+			}
+			if len(pub.open) > 0 {
+				t.Errorf("files left open: %v", pub.open)
+			}
+		})
+	}
+}
+
+// The inputs are read at once, but the report and the stages come in the
+// order of the inputs every time: register, fund usage, key figures,
+// boundaries.
+func TestRunReportsInInputOrder(t *testing.T) {
+	var first []string
+	for range 20 {
+		// A fund row and a key figures row with an unknown area, and a
+		// boundary of none.
+		j := job(fundRows(300) + "9;Nirgendwo;2024;Projektbudget;T;V;;;;1;;bewilligt\n")
+		j.KeyFigures = text("kennzahlen.csv", figures+"Nirgendwo;2023;1;1\n")
+		j.Areas = text("grenzen.geojson", strings.Replace(boundaries, `"code":"BOR"`, `"code":"Nirgendwo"`, 1))
+		var stages []string
+		j.Observe = func(s pipeline.Stage) { stages = append(stages, s.Step+" "+s.Name) }
+		res, err := j.Run(context.Background(), &closingPublisher{})
+		if !errors.Is(err, pipeline.ErrInvalid) {
+			t.Fatalf("Run = %v, want ErrInvalid", err)
+		}
+		var got []string
+		for _, is := range res.Report.Issues {
+			if is.Severity == pipeline.Error && (len(got) == 0 || got[len(got)-1] != is.Pos.File) {
+				got = append(got, is.Pos.File)
+			}
+		}
+		want := []string{"mittel.csv", "kennzahlen.csv", "grenzen.geojson"}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("errors in the files %v, want those of each file together in the order %v", got, want)
+		}
+		var inputs []string
+		for _, in := range res.Inputs {
+			inputs = append(inputs, in.Name)
+		}
+		if s := strings.Join(inputs, " "); s != "register.csv mittel.csv kennzahlen.csv grenzen.geojson" {
+			t.Fatalf("inputs %s", s)
+		}
+		if first == nil {
+			first = stages
+		} else if strings.Join(stages, "|") != strings.Join(first, "|") {
+			t.Fatalf("stages %v, earlier %v", stages, first)
+		}
+	}
+	if want := "read register.csv|read mittel.csv|read kennzahlen.csv|read grenzen.geojson|join "; strings.Join(first, "|") != want {
+		t.Errorf("stages %q, want %q", strings.Join(first, "|"), want)
+	}
+}
