@@ -78,7 +78,7 @@ func (p *closingPublisher) Create(name string) (io.WriteCloser, error) {
 }
 
 func (p *closingPublisher) Commit(m pipeline.Manifest) (pipeline.Manifest, error) { return m, nil }
-func (p *closingPublisher) Abort() error                                         { p.aborted = true; return nil }
+func (p *closingPublisher) Abort() error                                          { p.aborted = true; return nil }
 
 // fundRows are n valid rows of the fund usage table.
 func fundRows(n int) string {
