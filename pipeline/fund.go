@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"sort"
 	"strconv"
@@ -240,16 +241,18 @@ func (fu *fundUsage) summary(k fundKey) []any {
 	return []any{euros(s.Approved), euros(s.Paid), int64(s.Count), budget, rest, over}
 }
 
-// features returns the rows of the sums dataset.
-func (fu *fundUsage) features(reg *Register) []Feature {
-	keys := fu.keys()
-	out := make([]Feature, 0, len(keys))
-	for _, k := range keys {
-		a, _ := reg.Area(k.Code)
-		vals := append([]any{k.Code, a.Name, int64(k.Year), k.Fund}, fu.summary(k)...)
-		out = append(out, Feature{ID: k.Code, Values: vals})
+// features yields the rows of the sums dataset, each made when it is
+// written, so that a run never holds all of them.
+func (fu *fundUsage) features(reg *Register) iter.Seq[Feature] {
+	return func(yield func(Feature) bool) {
+		for _, k := range fu.keys() {
+			a, _ := reg.Area(k.Code)
+			vals := append([]any{k.Code, a.Name, int64(k.Year), k.Fund}, fu.summary(k)...)
+			if !yield(Feature{ID: k.Code, Values: vals}) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 // formatEUR renders an amount the German way: 5.450,00 EUR.

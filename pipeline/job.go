@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -174,7 +175,7 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	if err := out.write([]datasetRows{
 		{j.keyFiguresDataset(), figures.features(reg)},
 		{j.sumsDataset(), fund.features(reg)},
-		{areasDS, areas},
+		{areasDS, slices.Values(areas)},
 	}); err != nil {
 		return res, err
 	}

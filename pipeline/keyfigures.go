@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"iter"
 	"sort"
 )
 
@@ -70,15 +71,17 @@ func (kf *keyFigures) latestFor(code string) int {
 	return kf.latest[code]
 }
 
-// features returns the rows of the key figures dataset.
-func (kf *keyFigures) features(reg *Register) []Feature {
-	keys := kf.keys()
-	out := make([]Feature, 0, len(keys))
-	for _, k := range keys {
-		a, _ := reg.Area(k.Code)
-		out = append(out, Feature{ID: k.Code, Values: publicValues(kf.fields, kf.rows[k], a.Name)})
+// features yields the rows of the key figures dataset, each made when it is
+// written.
+func (kf *keyFigures) features(reg *Register) iter.Seq[Feature] {
+	return func(yield func(Feature) bool) {
+		for _, k := range kf.keys() {
+			a, _ := reg.Area(k.Code)
+			if !yield(Feature{ID: k.Code, Values: publicValues(kf.fields, kf.rows[k], a.Name)}) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 // figures returns the values of the key figures other than area and year for

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"iter"
 	"sort"
 	"strings"
 	"sync"
@@ -316,7 +317,7 @@ func (r *release) write(sets []datasetRows) error {
 	var wg sync.WaitGroup
 	for i, d := range sets {
 		wg.Go(func() {
-			for _, f := range d.rows {
+			for f := range d.rows {
 				if errs[i] = ws[i].Write(f); errs[i] != nil {
 					break
 				}
@@ -334,7 +335,7 @@ func (r *release) write(sets []datasetRows) error {
 			return err
 		}
 		if r.stage != nil {
-			r.stage(Stage{Step: StepWrite, Name: w.ds.Name, Rows: len(sets[i].rows), Duration: time.Since(w.start)})
+			r.stage(Stage{Step: StepWrite, Name: w.ds.Name, Rows: w.n, Duration: time.Since(w.start)})
 		}
 	}
 	return nil
@@ -343,7 +344,7 @@ func (r *release) write(sets []datasetRows) error {
 // datasetRows is a dataset and all its rows.
 type datasetRows struct {
 	ds   *Dataset
-	rows []Feature
+	rows iter.Seq[Feature]
 }
 
 // abort stops the encoders of every dataset still open, so that no
