@@ -8,11 +8,13 @@
 package csv
 
 import (
-	stdcsv "encoding/csv"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"aktionsplan/pipeline"
 )
@@ -33,45 +35,78 @@ func (Format) Spatial() bool { return false }
 
 // NewEncoder writes the byte order mark and the header.
 func (f Format) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
+	e := &encoder{w: w, cols: ds.Columns, buf: make([]byte, 0, bufSize+bufSize/4)}
 	if !f.NoBOM {
-		if _, err := io.WriteString(w, "\ufeff"); err != nil {
-			return nil, err
-		}
+		e.buf = append(e.buf, "\ufeff"...)
 	}
-	e := &encoder{w: stdcsv.NewWriter(w), cols: ds.Columns, rec: make([]string, len(ds.Columns))}
-	e.w.UseCRLF = true
 	for i, c := range ds.Columns {
-		e.rec[i] = c.Name
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		e.buf = appendField(e.buf, c.Name)
 	}
-	if err := e.w.Write(e.rec); err != nil {
+	e.buf = append(e.buf, '\r', '\n')
+	if err := e.flush(); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
+// bufSize is how many bytes the encoder gathers before it writes them: the
+// rows are formatted straight into one buffer, so that a row costs no
+// allocation, and the memory stays the same however many rows follow.
+const bufSize = 64 << 10
+
+// encoder writes what encoding/csv's Writer with UseCRLF writes, byte for
+// byte, without a string per cell (see appendField).
 type encoder struct {
-	w    *stdcsv.Writer
+	w    io.Writer
 	cols []pipeline.Column
-	rec  []string
+	buf  []byte
+	err  error
 }
 
 func (e *encoder) Write(f pipeline.Feature) error {
 	if len(f.Values) != len(e.cols) {
 		return fmt.Errorf("csv: row has %d values for %d columns", len(f.Values), len(e.cols))
 	}
+	if e.err != nil {
+		return e.err
+	}
+	start := len(e.buf)
+	b := e.buf
 	for i, v := range f.Values {
-		s, err := Text(v)
-		if err != nil {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendText(b, v); err != nil {
+			e.buf = b[:start] // the row is written whole or not at all
 			return fmt.Errorf("csv: column %s: %w", e.cols[i].Name, err)
 		}
-		e.rec[i] = s
 	}
-	return e.w.Write(e.rec)
+	e.buf = append(b, '\r', '\n')
+	if len(e.buf) >= bufSize {
+		return e.flush()
+	}
+	return nil
 }
 
 func (e *encoder) Close() error {
-	e.w.Flush()
-	return e.w.Error()
+	return e.flush()
+}
+
+// flush writes the buffer; an error of the writer is returned again by
+// every later call.
+func (e *encoder) flush() error {
+	if e.err != nil {
+		return e.err
+	}
+	if len(e.buf) > 0 {
+		_, e.err = e.w.Write(e.buf)
+		e.buf = e.buf[:0]
+	}
+	return e.err
 }
 
 // Text renders a published value as CSV cell text.
@@ -86,22 +121,142 @@ func (e *encoder) Close() error {
 // (pipeline.FormulaNote). Only strings are touched: numbers are never
 // strings here, so -5 in a number column stays the number -5.
 func Text(v any) (string, error) {
+	b, err := appendValue(nil, v)
+	return string(b), err
+}
+
+// appendText appends v as a CSV field: the text of Text, quoted where
+// needed.
+func appendText(b []byte, v any) ([]byte, error) {
+	if s, ok := v.(string); ok {
+		if pipeline.FormulaLike(s) {
+			start := len(b)
+			b = append(append(b, '\''), s...)
+			if !needsQuotes(b[start:]) {
+				return b, nil
+			}
+			// Rare: quote a copy of the text the apostrophe went before.
+			return appendQuoted(b[:start], "'"+s), nil
+		}
+		return appendField(b, s), nil
+	}
+	// Numbers, booleans and dates hold no comma, quote, line break or
+	// leading space, so they are never quoted.
+	return appendValue(b, v)
+}
+
+// appendValue appends the text of a value that is not a string, or of a
+// string as it is.
+func appendValue(b []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:
-		return "", nil
+		return b, nil
 	case string:
 		if pipeline.FormulaLike(v) {
-			return "'" + v, nil
+			b = append(b, '\'')
 		}
-		return v, nil
+		return append(b, v...), nil
 	case int64:
-		return strconv.FormatInt(v, 10), nil
+		return strconv.AppendInt(b, v, 10), nil
 	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64), nil
+		return strconv.AppendFloat(b, v, 'f', -1, 64), nil
 	case bool:
-		return strconv.FormatBool(v), nil
+		return strconv.AppendBool(b, v), nil
 	case time.Time:
-		return v.Format("2006-01-02"), nil
+		return appendDate(b, v), nil
 	}
-	return "", fmt.Errorf("unsupported value type %T", v)
+	return b, fmt.Errorf("unsupported value type %T", v)
+}
+
+// appendDate appends t as YYYY-MM-DD, as t.Format("2006-01-02") does.
+func appendDate(b []byte, t time.Time) []byte {
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, time.DateOnly)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+}
+
+// appendField appends s as encoding/csv's Writer with UseCRLF writes a
+// field: as it is, or quoted when needsQuotes says so.
+func appendField(b []byte, s string) []byte {
+	start := len(b)
+	b = append(b, s...)
+	if !needsQuotes(b[start:]) {
+		return b
+	}
+	return appendQuoted(b[:start], s)
+}
+
+// needsQuotes is encoding/csv's rule with a comma as separator: a field
+// with a comma, quote, carriage return or line feed, one that begins with
+// white space, and the field \. (which PostgreSQL reads as end of data).
+func needsQuotes(f []byte) bool {
+	if len(f) == 0 {
+		return false
+	}
+	if hasSpecial(f) {
+		return true
+	}
+	if c := f[0]; c < utf8.RuneSelf {
+		if c == '\\' && len(f) == 2 && f[1] == '.' {
+			return true
+		}
+		return c == ' ' || ('\t' <= c && c <= '\r')
+	}
+	r, _ := utf8.DecodeRune(f)
+	return unicode.IsSpace(r)
+}
+
+// hasSpecial reports whether f holds a comma, quote, carriage return or
+// line feed. It tests eight bytes at a time, since most of the time of a
+// row went into this test: a byte of x equal to c is a zero byte of x^c,
+// and a word has a zero byte exactly when (y-0x01…)&^y&0x80… is not 0.
+func hasSpecial(f []byte) bool {
+	if len(f) < 8 {
+		var special byte
+		for _, c := range f {
+			special |= quoteBytes[c]
+		}
+		return special != 0
+	}
+	for {
+		if hasSpecial8(binary.LittleEndian.Uint64(f)) {
+			return true
+		}
+		if len(f) <= 8 {
+			return false
+		}
+		f = f[min(8, len(f)-8):] // the last word may overlap the one before
+	}
+}
+
+// hasSpecial8 is hasSpecial of the eight bytes of x.
+func hasSpecial8(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	a, b, c, d := x^(lo*','), x^(lo*'"'), x^(lo*'\r'), x^(lo*'\n')
+	return ((a-lo)&^a|(b-lo)&^b|(c-lo)&^c|(d-lo)&^d)&hi != 0
+}
+
+// quoteBytes marks the bytes that hasSpecial looks for.
+var quoteBytes = [256]byte{',': 1, '"': 1, '\r': 1, '\n': 1}
+
+// appendQuoted appends s quoted as encoding/csv does with CRLF line ends:
+// quotes doubled, a line feed written as CRLF and a carriage return
+// dropped.
+func appendQuoted(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			b = append(b, '"', '"')
+		case '\r':
+		case '\n':
+			b = append(b, '\r', '\n')
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
 }

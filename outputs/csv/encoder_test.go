@@ -127,3 +127,49 @@ func TestEncoderNeutralisesFormulas(t *testing.T) {
 		})
 	}
 }
+
+// FuzzEncoder checks that the encoder writes what encoding/csv's Writer
+// with CRLF line ends writes for the texts of Text, byte for byte.
+func FuzzEncoder(f *testing.F) {
+	for _, s := range []string{"", "BOR", "a,\"b\"\nc", "\r=1", " x", "\u00a0x", "\u2003x", `\.`, `\.x`, "=1,2", "-\"", "\xff", "x\r\ny", "'\n"} {
+		f.Add(s, int64(-1), 1250.5, true, int64(0))
+	}
+	f.Fuzz(func(t *testing.T, s string, n int64, x float64, ok bool, day int64) {
+		d := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(day%1_000_000))
+		row := []any{s, n, x, d, ok}
+		got := encode(t, Format{}, row, []any{nil, nil, nil, nil, s})
+		var want bytes.Buffer
+		want.WriteString("\ufeff")
+		w := stdcsv.NewWriter(&want)
+		w.UseCRLF = true
+		w.Write([]string{"code", "jahr", "bewilligt_eur", "beschlussdatum", "ueberschritten"})
+		for _, r := range [][]any{row, {nil, nil, nil, nil, s}} {
+			rec := make([]string, len(r))
+			for i, v := range r {
+				var err error
+				if rec[i], err = Text(v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.Write(rec)
+		}
+		w.Flush()
+		if got != want.String() {
+			t.Errorf("row %q:\ngot  %q\nwant %q", row, got, want.String())
+		}
+	})
+}
+
+// TestTextDates keeps the dates of Text as time.Format writes them,
+// years beyond four digits included.
+func TestTextDates(t *testing.T) {
+	for _, d := range []time.Time{
+		time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(0, 6, 1, 0, 0, 0, 0, time.FixedZone("x", 3600)),
+	} {
+		if got, _ := Text(d); got != d.Format("2006-01-02") {
+			t.Errorf("Text(%v) = %s, want %s", d, got, d.Format("2006-01-02"))
+		}
+	}
+}

@@ -87,23 +87,49 @@ var ecc = math.Sqrt(grs80F * (2 - grs80F))
 
 // Project returns the easting and northing in metres of a longitude and
 // latitude in degrees. Its signature is orb's project.Projection.
+//
+// It computes the textbook sums of Karney's equations with fewer calls: a
+// sine and cosine of the same angle come from one math.Sincos, cosh and
+// sinh of the same argument from one math.Exp where math.Cosh and
+// math.Sinh would call it each, and a repeated term is computed once. The
+// results are those of the plain formulas bit for bit (TestProjectExact),
+// so that published coordinates do not move by a rounding step.
 func (t TransverseMercator) Project(p orb.Point) orb.Point {
 	lam := (p[0] - t.lon0) * math.Pi / 180
 	phi := p[1] * math.Pi / 180
 	// The conformal latitude, as its tangent (Karney 2011, eqs. 7–9).
 	tau := math.Tan(phi)
-	sigma := math.Sinh(ecc * math.Atanh(ecc*tau/math.Hypot(1, tau)))
-	tau1 := tau*math.Hypot(1, sigma) - sigma*math.Hypot(1, tau)
+	hypTau := math.Hypot(1, tau)
+	sigma := math.Sinh(ecc * math.Atanh(ecc*tau/hypTau))
+	tau1 := tau*math.Hypot(1, sigma) - sigma*hypTau
 	// Gauss–Schreiber coordinates (eq. 10), then Krüger's series (eq. 11).
-	xi1 := math.Atan2(tau1, math.Cos(lam))
-	eta1 := math.Asinh(math.Sin(lam) / math.Hypot(tau1, math.Cos(lam)))
+	sinLam, cosLam := math.Sincos(lam)
+	xi1 := math.Atan2(tau1, cosLam)
+	eta1 := math.Asinh(sinLam / math.Hypot(tau1, cosLam))
 	xi, eta := xi1, eta1
 	for j, a := range t.alpha {
 		k := 2 * float64(j+1)
-		xi += a * math.Sin(k*xi1) * math.Cosh(k*eta1)
-		eta += a * math.Cos(k*xi1) * math.Sinh(k*eta1)
+		s, c := math.Sincos(k * xi1)
+		sh, ch := sinhCosh(k * eta1)
+		xi += a * s * ch
+		eta += a * c * sh
 	}
 	return orb.Point{utmFalseEasting + t.scaledA*eta, t.scaledA * xi}
+}
+
+// sinhCosh returns math.Sinh(x) and math.Cosh(x), with one math.Exp for
+// both where both use it; the arithmetic is theirs.
+func sinhCosh(x float64) (sinh, cosh float64) {
+	ax := math.Abs(x)
+	if ax > 21 || ax <= 0.5 {
+		return math.Sinh(x), math.Cosh(x)
+	}
+	ex := math.Exp(ax)
+	sinh = (ex - 1/ex) * 0.5
+	if x < 0 {
+		sinh = -sinh
+	}
+	return sinh, (ex + 1/ex) * 0.5
 }
 
 // LonLat returns the longitude and latitude in degrees of an easting and

@@ -93,3 +93,67 @@ func TestWebMercatorLonLat(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// projectPlain is Project as Karney's equations read, one call per
+// function: the reference that Project must match bit for bit.
+func projectPlain(zone int, p orb.Point) orb.Point {
+	lon0 := float64(zone)*6 - 183
+	const f = 1 / 298.257222101
+	ecc := math.Sqrt(f * (2 - f))
+	n := f / (2 - f)
+	n2, n3 := n*n, n*n*n
+	n4, n5, n6 := n2*n2, n2*n3, n3*n3
+	alpha := [6]float64{
+		n/2 - 2*n2/3 + 5*n3/16 + 41*n4/180 - 127*n5/288 + 7891*n6/37800,
+		13*n2/48 - 3*n3/5 + 557*n4/1440 + 281*n5/630 - 1983433*n6/1935360,
+		61*n3/240 - 103*n4/140 + 15061*n5/26880 + 167603*n6/181440,
+		49561*n4/161280 - 179*n5/168 + 6601661*n6/7257600,
+		34729*n5/80640 - 3418889*n6/1995840,
+		212378941 * n6 / 319334400,
+	}
+	scaledA := 0.9996 * 6378137.0 / (1 + n) * (1 + n2/4 + n4/64 + n6/256)
+	lam := (p[0] - lon0) * math.Pi / 180
+	phi := p[1] * math.Pi / 180
+	tau := math.Tan(phi)
+	sigma := math.Sinh(ecc * math.Atanh(ecc*tau/math.Hypot(1, tau)))
+	tau1 := tau*math.Hypot(1, sigma) - sigma*math.Hypot(1, tau)
+	xi1 := math.Atan2(tau1, math.Cos(lam))
+	eta1 := math.Asinh(math.Sin(lam) / math.Hypot(tau1, math.Cos(lam)))
+	xi, eta := xi1, eta1
+	for j, a := range alpha {
+		k := 2 * float64(j+1)
+		xi += a * math.Sin(k*xi1) * math.Cosh(k*eta1)
+		eta += a * math.Cos(k*xi1) * math.Sinh(k*eta1)
+	}
+	return orb.Point{500000.0 + scaledA*eta, scaledA * xi}
+}
+
+// TestProjectExact keeps the published UTM coordinates where they were:
+// Project gives the same bits as the plain formulas, over Germany, the
+// neighbouring zones and beyond.
+func TestProjectExact(t *testing.T) {
+	for _, zone := range []int{32, 33} {
+		tm := geodesy.UTM(zone)
+		for lon := -10.0; lon <= 30; lon += 0.1 {
+			for lat := -80.0; lat <= 84; lat += 0.2 {
+				p := orb.Point{lon, lat}
+				if got, want := tm.Project(p), projectPlain(zone, p); got != want {
+					t.Fatalf("zone %d: Project(%v) = %v, the plain formulas give %v", zone, p, got, want)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkProject projects a position of Dortmund to UTM zone 32, as the
+// writer of the projected GeoJSON does for every vertex.
+func BenchmarkProject(b *testing.B) {
+	tm := geodesy.UTM(32)
+	p := orb.Point{7.4653, 51.5136}
+	var sink orb.Point
+	for b.Loop() {
+		sink = tm.Project(p)
+		p[0] += 1e-9
+	}
+	_ = sink
+}
