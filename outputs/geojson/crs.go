@@ -15,8 +15,8 @@ import (
 type system struct {
 	// project maps WGS84 longitude and latitude to the system; nil keeps them.
 	project func(orb.Point) orb.Point
-	// scale is 10^decimals of the rounded coordinates.
-	scale float64
+	// decimals is the number of decimals of the rounded coordinates.
+	decimals int
 	// suffix is appended to the dataset's name in the file name.
 	suffix string
 	// urn names the system in the legacy crs member; empty for none.
@@ -27,12 +27,12 @@ type system struct {
 var systems = map[int]system{
 	// RFC 7946: WGS84 without crs member; seven decimals of a degree are
 	// about a centimetre.
-	0:    {scale: 1e7},
-	4326: {scale: 1e7},
+	0:    {decimals: 7},
+	4326: {decimals: 7},
 	// ETRS89 / UTM in metres, to the centimetre, with the crs member of
 	// GeoJSON 2008 that GDAL, QGIS and German GIS software read.
-	25832: {project: geodesy.UTM(32).Project, scale: 100, suffix: "_utm32", urn: "urn:ogc:def:crs:EPSG::25832"},
-	25833: {project: geodesy.UTM(33).Project, scale: 100, suffix: "_utm33", urn: "urn:ogc:def:crs:EPSG::25833"},
+	25832: {project: geodesy.UTM(32).Project, decimals: 2, suffix: "_utm32", urn: "urn:ogc:def:crs:EPSG::25832"},
+	25833: {project: geodesy.UTM(33).Project, decimals: 2, suffix: "_utm33", urn: "urn:ogc:def:crs:EPSG::25833"},
 }
 
 // system returns the system of f, or false for an unsupported code.

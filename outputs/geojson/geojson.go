@@ -134,7 +134,7 @@ func (e *encoder) Write(f pipeline.Feature) error {
 		b = append(b, `,"geometry":null`...)
 	} else {
 		b = append(b, `,"bbox":`...)
-		b = appendBound(b, bound)
+		b = appendBound(b, bound, e.shape.sys.decimals)
 		b = append(b, `,"geometry":`...)
 		b = e.shape.appendJSON(b)
 	}
@@ -163,7 +163,7 @@ func (e *encoder) Close() error {
 	b := append(e.buf[:0], "\n]"...)
 	if !e.bound.IsEmpty() {
 		b = append(b, `,"bbox":`...)
-		b = appendBound(b, e.bound)
+		b = appendBound(b, e.bound, e.shape.sys.decimals)
 	}
 	e.buf = append(b, "}\n"...)
 	if err := e.flush(); err != nil {

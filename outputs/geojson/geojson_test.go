@@ -466,7 +466,13 @@ func FuzzAppendString(f *testing.F) {
 
 // BenchmarkEncoder writes 2,000 polygons of 60 vertices, a tenth of them
 // clockwise, with a few properties each.
-func BenchmarkEncoder(b *testing.B) {
+func BenchmarkEncoder(b *testing.B) { benchmarkEncoder(b, Format{}) }
+
+// BenchmarkEncoderUTM32 writes the same in EPSG:25832: the projection of
+// every vertex comes on top.
+func BenchmarkEncoderUTM32(b *testing.B) { benchmarkEncoder(b, Format{CRS: 25832}) }
+
+func benchmarkEncoder(b *testing.B, format Format) {
 	const polygons, vertices = 2000, 60
 	feats := make([]pipeline.Feature, polygons)
 	for i := range feats {
@@ -490,7 +496,7 @@ func BenchmarkEncoder(b *testing.B) {
 	var size int64
 	for b.Loop() {
 		cw := &countingWriter{}
-		enc, err := Format{}.NewEncoder(cw, areas)
+		enc, err := format.NewEncoder(cw, areas)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -3,7 +3,6 @@ package geojson
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/paulmach/orb"
 )
@@ -46,13 +45,14 @@ func (s *shape) addPolygon(p orb.Polygon) error {
 	if len(p) == 0 {
 		return nil
 	}
+	scale := pow10[s.sys.decimals]
 	for i, r := range p {
 		start := len(s.pts)
 		for _, pt := range r {
 			if s.sys.project != nil {
 				pt = s.sys.project(pt)
 			}
-			q := orb.Point{round(pt[0], s.sys.scale), round(pt[1], s.sys.scale)}
+			q := orb.Point{round(pt[0], scale), round(pt[1], scale)}
 			if n := len(s.pts); n > start && s.pts[n-1] == q {
 				continue
 			}
@@ -84,8 +84,19 @@ func round(v, scale float64) float64 {
 	return v
 }
 
-// bound is the bound of the rounded positions; empty for an empty shape.
-func (s *shape) bound() orb.Bound { return orb.MultiPoint(s.pts).Bound() }
+// bound is the bound of the rounded positions, as orb.MultiPoint's Bound
+// computes it; empty for an empty shape.
+func (s *shape) bound() orb.Bound {
+	if len(s.pts) == 0 {
+		return emptyBound
+	}
+	b := orb.Bound{Min: s.pts[0], Max: s.pts[0]}
+	for _, p := range s.pts[1:] {
+		b.Min[0], b.Max[0] = min(b.Min[0], p[0]), max(b.Max[0], p[0])
+		b.Min[1], b.Max[1] = min(b.Min[1], p[1]), max(b.Max[1], p[1])
+	}
+	return b
+}
 
 // appendJSON appends the shape as a GeoJSON geometry: a Polygon when it has
 // one polygon, else a MultiPolygon.
@@ -111,7 +122,7 @@ func (s *shape) appendJSON(b []byte) []byte {
 				if pt > first {
 					b = append(b, ',')
 				}
-				b = appendPoint(b, s.pts[pt])
+				b = appendPoint(b, s.pts[pt], s.sys.decimals)
 			}
 			b = append(b, ']')
 		}
@@ -123,23 +134,25 @@ func (s *shape) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-func appendPoint(b []byte, p orb.Point) []byte {
+// appendPoint appends a position rounded to dec decimals.
+func appendPoint(b []byte, p orb.Point, dec int) []byte {
 	b = append(b, '[')
-	b = strconv.AppendFloat(b, p[0], 'f', -1, 64)
+	b = appendFixed(b, p[0], dec)
 	b = append(b, ',')
-	b = strconv.AppendFloat(b, p[1], 'f', -1, 64)
+	b = appendFixed(b, p[1], dec)
 	return append(b, ']')
 }
 
-// appendBound appends a GeoJSON bbox: [minx,miny,maxx,maxy].
-func appendBound(b []byte, r orb.Bound) []byte {
+// appendBound appends a GeoJSON bbox, [minx,miny,maxx,maxy], of positions
+// rounded to dec decimals.
+func appendBound(b []byte, r orb.Bound, dec int) []byte {
 	b = append(b, '[')
-	b = strconv.AppendFloat(b, r.Min[0], 'f', -1, 64)
+	b = appendFixed(b, r.Min[0], dec)
 	b = append(b, ',')
-	b = strconv.AppendFloat(b, r.Min[1], 'f', -1, 64)
+	b = appendFixed(b, r.Min[1], dec)
 	b = append(b, ',')
-	b = strconv.AppendFloat(b, r.Max[0], 'f', -1, 64)
+	b = appendFixed(b, r.Max[0], dec)
 	b = append(b, ',')
-	b = strconv.AppendFloat(b, r.Max[1], 'f', -1, 64)
+	b = appendFixed(b, r.Max[1], dec)
 	return append(b, ']')
 }

@@ -1,0 +1,26 @@
+package geojson
+
+import (
+	"math"
+	"strconv"
+	"testing"
+)
+
+// FuzzAppendFixed checks appendFixed against strconv for values as they
+// come, and rounded to its decimals as the encoder rounds coordinates.
+func FuzzAppendFixed(f *testing.F) {
+	for _, v := range []float64{0, math.Copysign(0, -1), 7.4653, -7.4653, 51.5136123, 0.05, 1e-7, 393506.835372,
+		5708058.19, 1e13, 9.99999995, 180, -180, 0.1 + 0.2, math.NaN(), math.Inf(1), math.MaxFloat64, 5e-324} {
+		f.Add(v, uint8(7))
+		f.Add(v, uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, v float64, d uint8) {
+		dec := int(d) % len(pow10)
+		for _, x := range []float64{v, round(v, pow10[dec]), v / 1e6, round(v/1e6, pow10[dec])} {
+			want := strconv.AppendFloat(nil, x, 'f', -1, 64)
+			if got := appendFixed(nil, x, dec); string(got) != string(want) {
+				t.Errorf("appendFixed(%v, %d) = %s, want %s", x, dec, got, want)
+			}
+		}
+	})
+}
