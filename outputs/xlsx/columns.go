@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -79,14 +80,31 @@ type column struct {
 	// other columns.
 	textStyle int
 	width     float64
+	// letters name the column in cell references; styleAttr and
+	// textStyleAttr are the s attributes of style and textStyle in a cell
+	// element, empty for style 0.
+	letters, styleAttr, textStyleAttr string
 }
 
-// styleFor returns the style of the cell holding v.
-func (c *column) styleFor(v any) int {
+// styleAttrFor returns the s attribute of the cell holding v.
+func (c *column) styleAttrFor(v any) string {
 	if s, ok := v.(string); ok && c.textStyle != 0 && pipeline.FormulaLike(s) {
-		return c.textStyle
+		return c.textStyleAttr
 	}
-	return c.style
+	return c.styleAttr
+}
+
+// setCellXML sets what each cell element of c begins with.
+func (c *column) setCellXML(index int) {
+	c.letters, _ = excelize.ColumnNumberToName(index + 1) // index < maxColumns
+	c.styleAttr, c.textStyleAttr = styleAttr(c.style), styleAttr(c.textStyle)
+}
+
+func styleAttr(style int) string {
+	if style == 0 {
+		return ""
+	}
+	return ` s="` + strconv.Itoa(style) + `"`
 }
 
 // layout returns the columns of ds with their styles, created in f. Styles
@@ -125,6 +143,9 @@ func layout(f *excelize.File, cols []pipeline.Column) ([]column, error) {
 			textStyles[style] = id
 		}
 		out[i].textStyle = textStyles[style]
+	}
+	for i := range out {
+		out[i].setCellXML(i)
 	}
 	return out, nil
 }

@@ -10,10 +10,12 @@
 // "Beschreibung" maps every title to its machine name, type, unit and description and says
 // who publishes the data, from what, and with which caveat.
 //
-// The rows are streamed as sheet XML, to a temporary file once they outgrow
-// an in-memory buffer, so a dataset of a million rows is never held as Go
-// values. Close compresses the workbook in memory (excelize offers no other
-// way) and writes it. The bytes depend only on the dataset and its rows.
+// excelize makes the workbook; the data rows alone are written as sheet XML
+// by the encoder, compressed on other cores while they come and kept in a
+// temporary file, so a dataset of a million rows is never held in memory.
+// Close has excelize write the workbook to the writer and puts the rows
+// into the Daten sheet on the way. The bytes depend only on the dataset and
+// its rows.
 package xlsx
 
 import (
