@@ -3,10 +3,11 @@ package schemas
 import (
 	"fmt"
 	"math"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -21,7 +22,8 @@ const redacted = "(personenbezogen, nicht angezeigt)"
 // unknown column a warning; a nil Caster means the table cannot be read.
 func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pipeline.KeyResolver, rep *pipeline.Report) pipeline.Caster {
 	c := &caster{s: s, o: o, col: make([]int, len(s.TableFields)), refs: make([]pipeline.KeyResolver, len(s.TableFields)),
-		styles: make([]numberStyle, len(s.TableFields)), uniques: map[int]valueSet{}, keys: valueSet{}}
+		styles: make([]numberStyle, len(s.TableFields)), uniques: make([]*valueSet, len(s.TableFields)),
+		resolved: make([]map[string]resolution, len(s.TableFields))}
 	for fi := range s.TableFields {
 		c.styles[fi] = newNumberStyle(&s.TableFields[fi], o.Decimal)
 	}
@@ -64,7 +66,7 @@ func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pi
 			ok = false
 		}
 		if f.Constraints.Unique {
-			c.uniques[fi] = valueSet{}
+			c.uniques[fi] = &valueSet{}
 		}
 	}
 	for _, fk := range s.ForeignKeys {
@@ -77,14 +79,15 @@ func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pi
 			continue
 		}
 		c.refs[fi] = r
+		c.resolved[fi] = map[string]resolution{}
 	}
 	for _, k := range s.PrimaryKey {
 		c.pk = append(c.pk, pipeline.Index(s.fields, k))
 	}
 	if len(c.pk) == 1 {
 		// A one-field primary key is a unique constraint.
-		if _, has := c.uniques[c.pk[0]]; !has {
-			c.uniques[c.pk[0]] = valueSet{}
+		if c.uniques[c.pk[0]] == nil {
+			c.uniques[c.pk[0]] = &valueSet{}
 		}
 		c.pk = nil
 	}
@@ -115,13 +118,23 @@ type caster struct {
 	col    []int // input column of each field, -1 when absent
 	refs   []pipeline.KeyResolver
 	styles []numberStyle // how each field's text cells write numbers
-	// uniques maps a field index to the rows of values seen.
-	uniques map[int]valueSet
+	// uniques holds the values seen of each unique field, nil for the
+	// others.
+	uniques []*valueSet
 	pk      []int
 	keys    valueSet
+	keyBuf  []byte // the text of a value or key being hashed
 	rec     pipeline.Record
 	// ambiguous is set once a field's ambiguous number was reported.
 	ambiguous map[int]bool
+	// resolved remembers, for each field with a foreign key, how its
+	// values resolved (nil for the other fields), and years and dates
+	// hold recent values boxed: a ledger repeats its areas, years and
+	// dates on row after row, and each would otherwise cost a look-up in
+	// the register, or an allocation, per cell.
+	resolved []map[string]resolution
+	years    [64]intBox
+	dates    [1024]dateBox
 }
 
 // Pos returns the position of the named field in row.
@@ -160,7 +173,7 @@ func (c *caster) Cast(row pipeline.Row, rep *pipeline.Report) (pipeline.Record, 
 			continue
 		}
 		if seen := c.uniques[fi]; seen != nil && v != nil {
-			if first, dup := seen.add(valueKey(v), row.Line); dup {
+			if first, dup := seen.addHash(c.hashValue(v), row.Line); dup {
 				rep.Errorf(pipeline.CodeUnique, c.Pos(row, f.Name), shown(c.s.fields[fi], raw), "ein Wert, der nur einmal vorkommt",
 					"Der Wert kommt schon in Zeile %d vor", first)
 				ok = false
@@ -168,18 +181,41 @@ func (c *caster) Cast(row pipeline.Row, rep *pipeline.Report) (pipeline.Record, 
 		}
 	}
 	if len(c.pk) > 0 && c.keyComplete() {
-		parts := make([]string, len(c.pk))
+		// The key is hashed as its parts joined by NUL bytes, without
+		// building the text.
+		h := uint64(offset64)
 		for i, fi := range c.pk {
-			parts[i] = fmt.Sprint(c.rec[fi])
+			if i > 0 {
+				h = hashAppend(h, "\x00")
+			}
+			h = hashAppend(h, c.keyText(c.rec[fi]))
 		}
-		k := strings.Join(parts, "\x00")
-		if first, dup := c.keys.add(k, row.Line); dup {
+		if first, dup := c.keys.addHash(h, row.Line); dup {
+			parts := make([]string, len(c.pk))
+			for i, fi := range c.pk {
+				parts[i] = valueKey(c.rec[fi])
+			}
 			rep.Errorf(pipeline.CodeUnique, c.Pos(row, c.s.PrimaryKey[0]), strings.Join(parts, ", "),
 				"jede Kombination aus "+c.titles(c.pk)+" nur einmal", "Die Kombination kommt schon in Zeile %d vor", first)
 			ok = false
 		}
 	}
 	return c.rec, ok
+}
+
+// hashValue is the hash of a value's text, as valueKey writes it.
+func (c *caster) hashValue(v any) uint64 {
+	if s, ok := v.(string); ok {
+		return hashString(s)
+	}
+	return hashAppend(offset64, c.keyText(v))
+}
+
+// keyText writes the text of a value, as valueKey does, into a buffer that
+// the next call reuses.
+func (c *caster) keyText(v any) []byte {
+	c.keyBuf = appendKey(c.keyBuf[:0], v)
+	return c.keyBuf
 }
 
 // keyComplete reports whether every field of the primary key has a value, so
@@ -223,7 +259,7 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 	fail := func(code, expected, format string, args ...any) (any, *pipeline.Issue) {
 		return nil, &pipeline.Issue{Code: code, Severity: pipeline.Error, Value: raw, Expected: expected, Message: fmt.Sprintf(format, args...)}
 	}
-	if c.s.missing[v] {
+	if c.s.isMissing(v) {
 		if f.Constraints.Required {
 			return fail(pipeline.CodeMissingCell, "ein Wert ("+c.typeName(fi)+")", "Pflichtfeld ist leer")
 		}
@@ -232,31 +268,35 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 	var out any
 	switch f.Type {
 	case "string":
-		s := v
+		// box is the value as the record holds it, where one is kept.
+		s, box := v, any(nil)
 		if len(f.Constraints.Enum) > 0 {
-			canon, found := enumValue(f.Constraints.Enum, s)
-			if !found {
+			i := f.enumFold.index(s)
+			if i < 0 {
 				return fail(pipeline.CodeConstraint, "einer der Werte "+strings.Join(f.Constraints.Enum, ", "), "Unzulässiger Wert")
 			}
-			s = canon
+			s, box = f.Constraints.Enum[i], f.enum[i]
 		}
 		if f.pattern != nil && !f.pattern.MatchString(s) {
 			return fail(pipeline.CodeConstraint, "ein Wert nach dem Muster "+f.Constraints.Pattern, "Der Wert passt nicht zum vorgeschriebenen Muster")
 		}
 		if r := c.refs[fi]; r != nil {
-			key, hint, ok := r.Resolve(s)
-			if !ok {
-				return fail(pipeline.CodeForeignKey, "ein Code oder Name aus dem Register der Aktionsräume", "Unbekannter Aktionsraum; %s", hint)
+			res := c.resolve(fi, r, s)
+			if !res.ok {
+				return fail(pipeline.CodeForeignKey, "ein Code oder Name aus dem Register der Aktionsräume", "Unbekannter Aktionsraum; %s", res.hint)
 			}
-			s = key
+			box = res.key
 		}
-		out = s
+		if box == nil {
+			box = s
+		}
+		out = box
 	case "integer":
 		n, ok := c.parseInt(fi, v)
 		if !ok {
 			return fail(pipeline.CodeTypeError, c.typeName(fi), "Keine ganze Zahl")
 		}
-		out = n
+		out = c.boxInt(n)
 	case "number":
 		x, ok := c.parseNumber(fi, v)
 		if !ok {
@@ -270,14 +310,14 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 		}
 		out = b
 	case "date":
-		d, res := c.parseDate(f, v)
+		d, res := c.parseDay(f, v)
 		switch res {
 		case noDate:
 			return fail(pipeline.CodeTypeError, c.typeName(fi), "Kein Datum")
 		case noSuchDay:
 			return fail(pipeline.CodeTypeError, c.typeName(fi), "Dieses Datum gibt es im Kalender nicht")
 		}
-		out = d
+		out = c.boxDate(d)
 	}
 	if x, ok := numeric(out); ok {
 		if m := f.Constraints.Minimum; m != nil && x < *m {
@@ -287,7 +327,7 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 			return fail(pipeline.CodeConstraint, c.typeName(fi), "Der Wert ist größer als %s", fmtNum(*m))
 		}
 	}
-	if f.Type == "number" && c.o.Decimal == 0 && !c.ambiguous[fi] && ambiguousNumber.MatchString(v) {
+	if f.Type == "number" && c.o.Decimal == 0 && !c.ambiguous[fi] && ambiguousNumber(v) {
 		// Nothing in the file showed its convention: say once per column
 		// how a number like 1,250 was read, so that a wrong guess is seen.
 		if c.ambiguous == nil {
@@ -302,9 +342,47 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 	return out, nil
 }
 
-// ambiguousNumber is a number with one separator before three digits: 1,250
-// is 1250 in English and 1.25 in German, and 1.250 the other way round.
-var ambiguousNumber = regexp.MustCompile(`^[-+]?\d{1,3}[.,]\d{3}$`)
+// ambiguousNumber reports whether v is a number with one separator before
+// three digits (`^[-+]?\d{1,3}[.,]\d{3}$`): 1,250 is 1250 in English and
+// 1.25 in German, and 1.250 the other way round.
+func ambiguousNumber(v string) bool {
+	v = cutASCIISign(v)
+	i := strings.IndexAny(v, ".,")
+	return i >= 1 && i <= 3 && len(v) == i+4 && allDigits(v[:i]) && allDigits(v[i+1:])
+}
+
+// groupedThousands reports whether v is a whole number in groups of three
+// digits split by points (`^[-+]?\d{1,3}(\.\d{3})+$`), as "2.400".
+func groupedThousands(v string) bool {
+	v = cutASCIISign(v)
+	i := strings.IndexByte(v, '.')
+	if i < 1 || i > 3 || !allDigits(v[:i]) || (len(v)-i)%4 != 0 {
+		return false
+	}
+	for g := v[i:]; g != ""; g = g[4:] {
+		if g[0] != '.' || !allDigits(g[1:4]) {
+			return false
+		}
+	}
+	return true
+}
+
+func cutASCIISign(v string) string {
+	if v != "" && (v[0] == '-' || v[0] == '+') {
+		return v[1:]
+	}
+	return v
+}
+
+// allDigits reports whether s holds ASCII digits only; "" does.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 var _ pipeline.TotalCaster = (*caster)(nil)
 
@@ -322,7 +400,7 @@ func (c *caster) CastTotal(row pipeline.Row, rep *pipeline.Report) pipeline.Reco
 		}
 		raw := row.Values[i]
 		v := cellText(raw)
-		if c.s.missing[v] {
+		if c.s.isMissing(v) {
 			continue
 		}
 		var ok bool
@@ -343,23 +421,121 @@ func (c *caster) CastTotal(row pipeline.Row, rep *pipeline.Report) pipeline.Reco
 // cellText is the text of a cell as it is compared and parsed: trimmed, with
 // the no-break and thin spaces of copied figures turned into plain spaces.
 func cellText(raw string) string {
-	if strings.IndexByte(raw, 0xC2) < 0 && strings.IndexByte(raw, 0xE2) < 0 {
-		// None of the spaces below (they start with these bytes in UTF-8):
-		// most cells, without the replacer's cost per cell.
-		return strings.TrimSpace(raw)
+	// The spaces below start with these bytes in UTF-8; most cells have
+	// none and skip the replacer. Cells are short: one pass over their
+	// bytes costs less than two searches.
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c == 0xC2 || c == 0xE2 {
+			return strings.TrimSpace(spaces.Replace(raw))
+		}
 	}
-	return strings.TrimSpace(spaces.Replace(raw))
+	return strings.TrimSpace(raw)
 }
 
 var spaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2009", " ")
 
-func enumValue(enum []string, s string) (string, bool) {
-	for _, e := range enum {
-		if strings.EqualFold(e, s) {
-			return e, true
+// foldList is a list of texts that a cell matches in any case, the first
+// match winning: the values of an enum, or the true values of a boolean
+// followed by its false ones.
+type foldList struct {
+	values []string
+	// first holds for each value the index of the first value that
+	// equals it in any case, the match of a cell written exactly like it.
+	first []int
+}
+
+func newFoldList(values ...[]string) foldList {
+	var l foldList
+	for _, vs := range values {
+		l.values = append(l.values, vs...)
+	}
+	l.first = make([]int, len(l.values))
+	for j, v := range l.values {
+		l.first[j] = slices.IndexFunc(l.values, func(w string) bool { return strings.EqualFold(v, w) })
+	}
+	return l
+}
+
+// index returns the index of the first value that s equals in any case, or
+// -1. Cells mostly hold a value exactly as the schema writes it, which a
+// comparison finds faster than case folding.
+func (l foldList) index(s string) int {
+	for j, v := range l.values {
+		if v == s {
+			return l.first[j]
 		}
 	}
-	return "", false
+	for i, v := range l.values {
+		if strings.EqualFold(v, s) {
+			return i
+		}
+	}
+	return -1
+}
+
+// resolution is how a value of a foreign key field resolved.
+type resolution struct {
+	key  any // the key, boxed as records hold it
+	hint string
+	ok   bool
+}
+
+// maxResolved bounds the values whose resolution a caster remembers per
+// field: a column of that many different area names is no ledger, and
+// reading it must not grow without bound.
+const maxResolved = 1 << 16
+
+// resolve resolves s by r, or remembers how it resolved before: a resolver
+// maps a value the same way every time, since the register does not change
+// while a table is read, and its look-up folds and sorts the parts of the
+// name for every call.
+func (c *caster) resolve(fi int, r pipeline.KeyResolver, s string) resolution {
+	m := c.resolved[fi]
+	if res, ok := m[s]; ok {
+		return res
+	}
+	key, hint, ok := r.Resolve(s)
+	res := resolution{key: key, hint: hint, ok: ok}
+	if len(m) < maxResolved {
+		// A cell is a slice of its whole line: keep only its text.
+		m[strings.Clone(s)] = res
+	}
+	return res
+}
+
+// intBox is a whole number boxed as records hold it.
+type intBox struct {
+	n int64
+	v any // nil for an empty slot
+}
+
+// boxInt returns n as records hold it, without allocating for a number seen
+// recently (a year, a count that repeats).
+func (c *caster) boxInt(n int64) any {
+	b := &c.years[uint64(n)%uint64(len(c.years))]
+	if b.v == nil || b.n != n {
+		*b = intBox{n, n}
+	}
+	return b.v
+}
+
+// dateBox is a date boxed as records hold it.
+type dateBox struct {
+	key int32 // yyyymmdd
+	v   any   // nil for an empty slot
+}
+
+// boxDate returns the date d as records hold it; a date seen recently
+// costs neither the calendar's arithmetic nor an allocation. Consecutive
+// days have consecutive slots, so the dates of almost three years share none.
+func (c *caster) boxDate(d ymd) any {
+	key := int32(d.y*10000 + d.m*100 + d.d)
+	b := &c.dates[uint(d.y*372+d.m*31+d.d)%uint(len(c.dates))]
+	if b.v == nil || b.key != key {
+		t, _ := d.date()
+		*b = dateBox{key, t}
+	}
+	return b.v
 }
 
 func numeric(v any) (float64, bool) {
@@ -444,14 +620,19 @@ func (st numberStyle) example() string {
 
 // affixes returns the signs of the unit that a number may carry.
 func (st numberStyle) affixes() []string {
-	switch strings.ToUpper(st.unit) {
-	case "EUR", "€":
-		return []string{"€", "EUR"}
-	case "%":
-		return []string{"%"}
+	switch {
+	case strings.EqualFold(st.unit, "EUR") || st.unit == "€":
+		return euroAffixes
+	case st.unit == "%":
+		return percentAffixes
 	}
 	return nil
 }
+
+var (
+	euroAffixes    = []string{"€", "EUR"}
+	percentAffixes = []string{"%"}
+)
 
 // body strips the sign and the unit from a number: "-1.250,50 €", "€ -12",
 // "-€12" and "12,5 %" give "-" or "" and the digits with their separators.
@@ -459,6 +640,10 @@ func (st numberStyle) affixes() []string {
 // number rather than a silently different one.
 func (st numberStyle) body(v string) (sign, body string) {
 	sign, v = cutSign(v)
+	if v == "" || (isDigit(v[0]) && isDigit(v[len(v)-1])) {
+		// No unit sign can stand before or after: most cells.
+		return sign, v
+	}
 	affixes := st.affixes()
 	for _, a := range affixes {
 		if len(v) >= len(a) && strings.EqualFold(v[:len(a)], a) && a != "%" {
@@ -477,14 +662,17 @@ func (st numberStyle) body(v string) (sign, body string) {
 	return sign, v
 }
 
+// cutSign cuts the sign "-", "+" or "−" (U+2212, as typeset figures write
+// it) from v and returns "-" for a negative number.
 func cutSign(v string) (string, string) {
-	for _, s := range []string{"-", "+", "−"} {
-		if rest, ok := strings.CutPrefix(v, s); ok {
-			if s == "+" {
-				return "", rest
-			}
-			return "-", rest
-		}
+	switch {
+	case v == "":
+	case v[0] == '-':
+		return "-", v[1:]
+	case v[0] == '+':
+		return "", v[1:]
+	case strings.HasPrefix(v, "−"):
+		return "-", v[len("−"):]
 	}
 	return "", v
 }
@@ -494,59 +682,132 @@ func cutSign(v string) (string, string) {
 // commas is no number, never 125050.
 func (st numberStyle) parseNumber(v string) (float64, bool) {
 	sign, body := st.body(v)
-	intPart, frac, hasFrac := strings.Cut(body, string(st.decimal))
-	digits, ok := ungroup(intPart, st.group)
+	intPart, frac, hasFrac := cutRune(body, st.decimal)
+	var buf [24]byte
+	digits, ok := appendUngrouped(buf[:0], intPart, st.group)
 	if !ok {
 		return 0, false
 	}
 	if hasFrac {
-		if frac == "" || strings.Trim(frac, "0123456789") != "" {
+		if frac == "" || !allDigits(frac) {
 			return 0, false
 		}
-		digits += "." + frac
+		digits = append(digits, frac...)
 	}
-	x, err := strconv.ParseFloat(sign+digits, 64)
-	return x, err == nil && !math.IsInf(x, 0)
+	return decimalNumber(sign == "-", digits, len(frac))
 }
 
 // parseInt reads a whole number the way the style writes numbers.
 func (st numberStyle) parseInt(v string) (int64, bool) {
 	sign, body := st.body(v)
-	digits, ok := ungroup(body, st.group)
+	var buf [24]byte
+	digits, ok := appendUngrouped(buf[:0], body, st.group)
 	if !ok {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(sign+digits, 10, 64)
+	if len(digits) <= 18 {
+		// Below 10¹⁸: no overflow possible.
+		var n int64
+		for _, d := range digits {
+			n = n*10 + int64(d-'0')
+		}
+		if sign == "-" {
+			n = -n
+		}
+		return n, true
+	}
+	n, err := strconv.ParseInt(sign+string(digits), 10, 64)
 	if err != nil {
 		return 0, false
 	}
 	return n, true
 }
 
-// ungroup removes the separators of groups of three digits from the integer
-// part of a number: group, or spaces as in "1 250". Groups must have three
-// digits.
-func ungroup(s string, group rune) (string, bool) {
-	if strings.Contains(s, " ") {
+// appendUngrouped appends to b the digits of s, the integer part of a
+// number, without the separators of groups of three digits: group, or
+// spaces as in "1 250". Groups must have three digits.
+func appendUngrouped(b []byte, s string, group rune) ([]byte, bool) {
+	if s != "" && allDigits(s) && (group >= utf8.RuneSelf || !isDigit(byte(group))) {
+		// Without separators: most numbers.
+		return append(b, s...), true
+	}
+	if strings.IndexByte(s, ' ') >= 0 {
 		group = ' '
 	}
 	if s == "" {
-		return "", false
+		return b, false
 	}
-	parts := []string{s}
-	if group != 0 {
-		parts = strings.Split(s, string(group))
+	if group == 0 {
+		return append(b, s...), allDigits(s)
 	}
-	for i, p := range parts {
-		if p == "" || strings.Trim(p, "0123456789") != "" {
-			return "", false
+	for first := true; ; first = false {
+		p, rest, more := cutRune(s, group)
+		if p == "" || !allDigits(p) {
+			return b, false
 		}
-		if len(parts) > 1 && ((i == 0 && len(p) > 3) || (i > 0 && len(p) != 3)) {
-			return "", false
+		if (more || !first) && ((first && len(p) > 3) || (!first && len(p) != 3)) {
+			return b, false
 		}
+		b = append(b, p...)
+		if !more {
+			return b, true
+		}
+		s = rest
 	}
-	return strings.Join(parts, ""), true
 }
+
+// cutRune is strings.Cut with a separator of one character. Numbers are
+// short: a loop over their bytes beats the set-up of a vectorised search.
+func cutRune(s string, sep rune) (before, after string, found bool) {
+	if sep < utf8.RuneSelf {
+		for i := 0; i < len(s); i++ {
+			if s[i] == byte(sep) {
+				return s[:i], s[i+1:], true
+			}
+		}
+		return s, "", false
+	}
+	return strings.Cut(s, string(sep))
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// decimalNumber returns the number written by the ASCII digits digits, the
+// last scale of them after the decimal point, as strconv.ParseFloat reads
+// it. Amounts such as 1250.50 have at most 15 significant digits, and
+// for those it divides the integer of the digits by a power of ten, exact
+// in float64 both: the one rounding of the division is the correct one,
+// as strconv's own fast path has it. Longer numbers go to strconv.
+func decimalNumber(neg bool, digits []byte, scale int) (float64, bool) {
+	var m uint64
+	significant := 0
+	for _, d := range digits {
+		if m == 0 && d == '0' {
+			continue
+		}
+		if significant++; significant > 19 {
+			break
+		}
+		m = m*10 + uint64(d-'0')
+	}
+	if significant <= 19 && m < 1<<53 && scale < len(pow10) {
+		x := float64(m) / pow10[scale]
+		if neg {
+			x = -x
+		}
+		return x, true
+	}
+	text := string(digits[:len(digits)-scale]) + "." + string(digits[len(digits)-scale:])
+	if neg {
+		text = "-" + text
+	}
+	x, err := strconv.ParseFloat(text, 64)
+	return x, err == nil && !math.IsInf(x, 0)
+}
+
+// pow10 are the powers of ten that float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // plainNumber is how a typed spreadsheet cell holds a number.
 func plainNumber(v string) (float64, bool) {
@@ -564,13 +825,11 @@ func (c *caster) typedNumber(fi int, v string) (float64, bool) {
 	if !c.o.Typed {
 		return 0, false
 	}
-	if groupedThousands.MatchString(v) && (c.styles[fi].decimal == ',' || c.s.TableFields[fi].Type == "integer") {
+	if groupedThousands(v) && (c.styles[fi].decimal == ',' || c.s.TableFields[fi].Type == "integer") {
 		return 0, false
 	}
 	return plainNumber(v)
 }
-
-var groupedThousands = regexp.MustCompile(`^[-+]?\d{1,3}(\.\d{3})+$`)
 
 func (c *caster) parseInt(fi int, v string) (int64, bool) {
 	if x, ok := c.typedNumber(fi, v); ok && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
@@ -586,18 +845,11 @@ func (c *caster) parseNumber(fi int, v string) (float64, bool) {
 	return c.styles[fi].parseNumber(v)
 }
 
+// parseBool reads one of the field's true values or false values, in any
+// case; a text that is both is true.
 func parseBool(f *Field, v string) (bool, bool) {
-	for _, t := range f.TrueValues {
-		if strings.EqualFold(t, v) {
-			return true, true
-		}
-	}
-	for _, t := range f.FalseValues {
-		if strings.EqualFold(t, v) {
-			return false, true
-		}
-	}
-	return false, false
+	i := f.boolFold.index(v)
+	return i >= 0 && i < len(f.TrueValues), i >= 0
 }
 
 // dateResult says whether a text is a date.
@@ -622,17 +874,22 @@ const minTextSerial, maxTextSerial = 20000, 80000
 // the cells of typed spreadsheets, in text only whole numbers from 20000 to
 // 80000. Two-digit years 00–69 are 2000–2069, 70–99 are 1970–1999.
 func (c *caster) parseDate(f *Field, v string) (time.Time, dateResult) {
-	res := noDate
-	formats := dateFormats
-	switch f.Format {
-	case "", "default", "any":
-	default:
-		formats = append([]string{f.Format}, dateFormats...)
+	d, res := c.parseDay(f, v)
+	if res != isDate {
+		return time.Time{}, res
 	}
-	for _, format := range formats {
+	t, _ := d.date()
+	return t, isDate
+}
+
+// parseDay is parseDate giving the day as written; it is in the calendar
+// when the result is isDate.
+func (c *caster) parseDay(f *Field, v string) (ymd, dateResult) {
+	res := noDate
+	for _, format := range f.dateFormats() {
 		if d, ok := readDate(format, v); ok {
-			if t, ok := d.date(); ok {
-				return t, isDate
+			if d.valid() {
+				return d, isDate
 			}
 			res = noSuchDay
 		}
@@ -642,11 +899,24 @@ func (c *caster) parseDate(f *Field, v string) (time.Time, dateResult) {
 			t, err := excelize.ExcelDateToTime(serial, c.o.Date1904)
 			if err == nil {
 				y, m, d := t.Date()
-				return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), isDate
+				return ymd{y, int(m), d}, isDate
 			}
 		}
 	}
-	return time.Time{}, res
+	return ymd{}, res
+}
+
+// dateFormats returns the formats a date is read by, in order: the field's
+// own, then the common ones.
+func (f *Field) dateFormats() []string {
+	if f.formats != nil {
+		return f.formats
+	}
+	switch f.Format {
+	case "", "default", "any":
+		return dateFormats
+	}
+	return append([]string{f.Format}, dateFormats...)
 }
 
 // serial returns the serial day number a cell holds, if it may be one.
@@ -668,6 +938,19 @@ type ymd struct{ y, m, d int }
 func (d ymd) date() (time.Time, bool) {
 	t := time.Date(d.y, time.Month(d.m), d.d, 0, 0, 0, 0, time.UTC)
 	return t, t.Year() == d.y && int(t.Month()) == d.m && t.Day() == d.d
+}
+
+// valid reports whether the day is in the calendar, as date does without
+// its cost.
+func (d ymd) valid() bool {
+	if d.m < 1 || d.m > 12 || d.d < 1 || d.d > 31 {
+		return false
+	}
+	if d.d <= 28 {
+		return true
+	}
+	_, ok := d.date()
+	return ok
 }
 
 // readDate reads v by a Table Schema date format: %Y is four digits, %y two

@@ -58,6 +58,20 @@ type Schema struct {
 	fields  []pipeline.Field
 }
 
+// isMissing reports whether a cell's text stands for a missing value. The
+// list is short, most often just "", and a loop beats a map's hashing.
+func (s *Schema) isMissing(v string) bool {
+	if len(s.Missing) > 8 {
+		return s.missing[v]
+	}
+	for _, m := range s.Missing {
+		if v == m {
+			return true
+		}
+	}
+	return false
+}
+
 var _ pipeline.Schema = (*Schema)(nil)
 
 // Field is one field of a Table Schema.
@@ -75,8 +89,12 @@ type Field struct {
 	FalseValues []string    `json:"falseValues"`
 	Constraints Constraints `json:"constraints"`
 
-	pattern *regexp.Regexp
-	layout  string // Go time layout of Format
+	pattern  *regexp.Regexp
+	layout   string   // Go time layout of Format
+	formats  []string // the date formats tried, the field's own first
+	enum     []any    // the values of Constraints.Enum, boxed as records hold them
+	enumFold foldList // matches Constraints.Enum
+	boolFold foldList // matches TrueValues, then FalseValues
 }
 
 // Constraints of a field.
@@ -202,6 +220,13 @@ func (f *Field) compile() error {
 			return err
 		}
 		f.layout = layout
+		f.formats = f.dateFormats()
+	}
+	f.enumFold = newFoldList(f.Constraints.Enum)
+	f.boolFold = newFoldList(f.TrueValues, f.FalseValues)
+	f.enum = make([]any, len(f.Constraints.Enum))
+	for i, e := range f.Constraints.Enum {
+		f.enum[i] = e
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package schemas
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 func TestValueSet(t *testing.T) {
 	s := valueSet{}
@@ -56,5 +59,28 @@ func BenchmarkValueSet(b *testing.B) {
 		for j, k := range keys {
 			s.add(k, j)
 		}
+	}
+}
+
+// TestValueSetGrows: the set keeps every value and its first line while it
+// grows far beyond its first size.
+func TestValueSetGrows(t *testing.T) {
+	s := valueSet{}
+	const n = 100000
+	for i := range n {
+		if first, dup := s.add(strconv.Itoa(i), i+2); dup {
+			t.Fatalf("value %d reported as a duplicate of line %d", i, first)
+		}
+	}
+	for i := 0; i < n; i += 997 {
+		if first, dup := s.add(strconv.Itoa(i), n+i); !dup || first != i+2 {
+			t.Fatalf("add(%d) = %d, %v; want %d, true", i, first, dup, i+2)
+		}
+	}
+	if first, dup := s.addHash(0, 5); dup {
+		t.Fatalf("hash 0 reported as a duplicate of line %d", first)
+	}
+	if first, dup := s.addHash(0, 6); !dup || first != 5 {
+		t.Fatalf("hash 0 again: %d, %v; want 5, true", first, dup)
 	}
 }
