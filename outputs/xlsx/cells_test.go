@@ -1,0 +1,234 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"hash/crc32"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"aktionsplan/pipeline"
+)
+
+// encodeBySetRow writes features as the encoder did before it wrote the rows
+// itself: cell by cell through excelize's StreamWriter.SetRow. Its Daten
+// sheet is the reference for the rows the encoder writes.
+func encodeBySetRow(t testing.TB, ds *pipeline.Dataset, features []pipeline.Feature) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	e, err := newEncoder(&buf, ds)
+	if err != nil {
+		t.Fatalf("newEncoder: %v", err)
+	}
+	for _, f := range features {
+		row := make([]any, len(f.Values))
+		for i, v := range f.Values {
+			if err := e.cols[i].check(v); err != nil {
+				t.Fatalf("row %d: %v", e.rows+2, err)
+			}
+			if v == nil {
+				continue
+			}
+			c := e.cols[i]
+			style := c.style
+			if s, ok := v.(string); ok && c.textStyle != 0 && pipeline.FormulaLike(s) {
+				style = c.textStyle
+			}
+			row[i] = excelize.Cell{StyleID: style, Value: v}
+		}
+		if err := e.sw.SetRow("A"+strconv.Itoa(e.rows+2), row); err != nil {
+			t.Fatalf("SetRow: %v", err)
+		}
+		e.rows++
+	}
+	if err := e.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	return buf.Bytes()
+}
+
+// oddFeatures hold the values whose XML needs care, in the columns of
+// sampleDataset.
+func oddFeatures() []pipeline.Feature {
+	berlin := time.FixedZone("CET", 3600)
+	texts := []string{
+		"", " leading", "trailing ", "\tx", "x\n", "a\r\nb", "tab\there", `<&>"'`, "]]>",
+		"_x0041_", "_x005F_", "_x005F_x0041_", "_x005f_xD800_", "a_xD800_b_x0041_", "_X00e4_", "_x00",
+		"äöü€😀", "\uFFFD", "\u2028", "\x7f", "=1+2", "+49 231", "-", "@", strconvQuoted,
+	}
+	floats := []float64{
+		0, math.Copysign(0, -1), 1.25, 23.4, 1.0 / 7, 1e21, 1e-7, 123456789012345678, 1234567890.12345678,
+		-1.5e300, math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, 0.1 + 0.2, 9007199254740993,
+		99999999999999.99, 366.19, -0.005,
+	}
+	ints := []int64{0, -1, math.MaxInt64, math.MinInt64}
+	dates := []time.Time{
+		date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2024, 3, 14), date(9999, 12, 31),
+		date(2191, 12, 31), date(2192, 1, 1),
+		time.Date(2024, 3, 14, 13, 45, 30, 500_000_000, time.UTC),
+		time.Date(2024, 3, 14, 0, 0, 0, 0, berlin), time.Date(1900, 3, 1, 0, 30, 0, 0, berlin),
+		time.Date(2024, 3, 14, 23, 59, 59, 999_999_999, time.FixedZone("", -5*3600)),
+	}
+	var out []pipeline.Feature
+	for i := range max(len(texts), len(floats), len(dates)) {
+		vals := []any{nil, nil, nil, nil, nil, nil, i%2 == 0, nil, nil}
+		if i < len(texts) {
+			vals[0], vals[8] = texts[i], texts[len(texts)-1-i]
+		}
+		if i < len(ints) {
+			vals[2], vals[3] = ints[i], ints[i]
+		}
+		if i < len(floats) {
+			vals[4], vals[5] = floats[i], floats[len(floats)-1-i]
+		}
+		if i < len(dates) {
+			vals[7] = dates[i]
+		}
+		out = append(out, pipeline.Feature{Values: vals})
+	}
+	return out
+}
+
+const strconvQuoted = `"\u0041"`
+
+// The rows the encoder writes are the bytes excelize's StreamWriter wrote,
+// and so is the whole workbook apart from how the sheet is compressed.
+func TestRowsAsExcelize(t *testing.T) {
+	tests := []struct {
+		name     string
+		features []pipeline.Feature
+	}{
+		{"sample", sampleFeatures()},
+		{"odd values", oddFeatures()},
+		{"no rows", nil},
+		{"several chunks", manyFeatures(5000)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, want := encode(t, sampleDataset(), tt.features), encodeBySetRow(t, sampleDataset(), tt.features)
+			names := zipNames(t, want)
+			if g := zipNames(t, got); !slices.Equal(g, names) {
+				t.Fatalf("parts %q, want %q", g, names)
+			}
+			for _, name := range names {
+				if g, w := part(t, got, name), part(t, want, name); g != w {
+					t.Errorf("%s differs:\n got %s\nwant %s", name, firstDiff(g, w), firstDiff(w, g))
+				}
+			}
+		})
+	}
+}
+
+func zipNames(t testing.TB, b []byte) []string {
+	t.Helper()
+	zr := openZip(t, b)
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+func openZip(t testing.TB, b []byte) *zip.Reader {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("unzip: %v", err)
+	}
+	return zr
+}
+
+func flateReader(b []byte) io.Reader { return flate.NewReader(bytes.NewReader(b)) }
+
+// firstDiff returns a's text around where it first differs from b.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[max(0, i-80):min(len(a), i+120)]
+}
+
+// FuzzRowXML checks that the encoder writes a row of a text, a number and
+// an integer as excelize's StreamWriter did.
+func FuzzRowXML(f *testing.F) {
+	for _, s := range []string{"", " x", "_x0041_", "_x005F_x0041_", "a_xD800_b_x0041_", "<&>\"'\t\r\n", "ä😀\uFFFD"} {
+		f.Add(s, 1.0/7, int64(-1))
+	}
+	f.Add("x", 1e21, int64(math.MinInt64))
+	f.Add("x", 123456789012345678.0, int64(0))
+	ds := &pipeline.Dataset{Name: "t", Columns: []pipeline.Column{
+		{Name: "t", Title: "T", Type: "string"},
+		{Name: "x", Title: "X", Type: "number"},
+		{Name: "n", Title: "N", Type: "integer"},
+	}}
+	f.Fuzz(func(t *testing.T, s string, x float64, n int64) {
+		if checkText(s) != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return
+		}
+		rows := []pipeline.Feature{{Values: []any{s, x, n}}}
+		got, want := encode(t, ds, rows), encodeBySetRow(t, ds, rows)
+		const sheet = "xl/worksheets/sheet1.xml"
+		if g, w := part(t, got, sheet), part(t, want, sheet); g != w {
+			t.Errorf("row differs:\n got %s\nwant %s", firstDiff(g, w), firstDiff(w, g))
+		}
+	})
+}
+
+func TestCRC32Combine(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	data := make([]byte, 3<<20)
+	for i := range data {
+		data[i] = byte(r.Uint32())
+	}
+	for _, cut := range []int{0, 1, 7, 1000, 1 << 20, len(data) - 1, len(data)} {
+		a, b := data[:cut], data[cut:]
+		got := crc32Combine(crc32.ChecksumIEEE(a), crc32.ChecksumIEEE(b), int64(len(b)))
+		if want := crc32.ChecksumIEEE(data); got != want {
+			t.Errorf("cut at %d: %08x, want %08x", cut, got, want)
+		}
+	}
+}
+
+// The compressed chunks, joined, are one deflate stream of the rows.
+func TestDeflater(t *testing.T) {
+	var d deflater
+	var want []byte
+	for i := range 300_000 {
+		d.buf = strconv.AppendInt(d.buf, int64(i), 10)
+		want = strconv.AppendInt(want, int64(i), 10)
+		if d.full() {
+			if err := d.send(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rows, sum, err := d.finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.close()
+	comp, err := io.ReadAll(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.comp != int64(len(comp)) || sum.raw != int64(len(want)) || sum.crc != crc32.ChecksumIEEE(want) {
+		t.Errorf("sum = %+v, want %d compressed, %d raw bytes, CRC %08x", sum, len(comp), len(want), crc32.ChecksumIEEE(want))
+	}
+	// The stream is not final: end it with an empty final block.
+	got, err := io.ReadAll(flateReader(append(comp, 0x03, 0x00)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("inflated %d bytes, want %d", len(got), len(want))
+	}
+}
