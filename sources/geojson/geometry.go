@@ -1,13 +1,11 @@
 package geojson
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
 
 	"github.com/paulmach/orb"
-	orbgeojson "github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/project"
 
 	"aktionsplan/pipeline"
@@ -20,45 +18,34 @@ const (
 	expectValid   = "eine gültige Fläche: Ringe ohne Selbstüberschneidung, Löcher innerhalb der Fläche, Teilflächen ohne Überlappung"
 )
 
-// geometry decodes the geometry of the feature at pos and checks it. It
-// returns the geometry as one MultiPolygon in the file's coordinate system
-// and in WGS84, or reports why it cannot be a boundary.
-func (fr *fileReader) geometry(raw json.RawMessage, pos pipeline.Pos) (src, wgs orb.MultiPolygon, ok bool) {
+// geometry checks the decoded geometry of the feature at pos. It returns
+// the geometry as one MultiPolygon in the file's coordinate system and in
+// WGS84, or reports why it cannot be a boundary.
+func (fr *fileReader) geometry(pg *parsedGeometry, pos pipeline.Pos) (src, wgs orb.MultiPolygon, ok bool) {
 	fail := func(value, format string, args ...any) (orb.MultiPolygon, orb.MultiPolygon, bool) {
 		fr.rep.Errorf(pipeline.CodeGeometry, pos, value, expectPolygon, format+"; das Feature wird übersprungen", args...)
 		return nil, nil, false
 	}
-	if len(raw) == 0 || string(raw) == "null" {
+	switch {
+	case pg.null:
 		return fail("null", "Das Feature hat keine Geometrie")
-	}
-	n := positions(raw)
-	fr.vertices += n
-	if n > fr.maxFeatureVertices {
-		fr.tooManyVertices(n, fr.maxFeatureVertices, pos)
+	case pg.tooMany:
+		fr.tooManyVertices(pg.n, fr.maxFeatureVertices, pos)
 		return nil, nil, false
+	case pg.unreadable:
+		return fail(pg.typ, "Die Geometrie ist nicht lesbar")
 	}
-	if fr.vertices > fr.maxVertices {
-		return nil, nil, false // the file is refused
-	}
-	g, err := orbgeojson.UnmarshalGeometry(raw)
-	if err != nil {
-		var head struct {
-			Type string `json:"type"`
-		}
-		json.Unmarshal(raw, &head)
-		return fail(head.Type, "Die Geometrie ist nicht lesbar")
-	}
-	mp, problem := polygons(g.Geometry())
+	mp, problem := polygons(pg.g)
 	if problem == "" {
 		problem = fr.closeRings(mp, pos)
 	}
 	if problem != "" {
-		return fail(g.Type, "Die Geometrie ist als Grenze nicht verwendbar: %s", problem)
+		return fail(pg.typ, "Die Geometrie ist als Grenze nicht verwendbar: %s", problem)
 	}
 	if !fr.checkPositions(mp, pos) {
 		return nil, nil, false
 	}
-	if mp, ok = fr.checkValid(mp, g.Type == "GeometryCollection", pos); !ok {
+	if mp, ok = fr.checkValid(mp, pg.typ == "GeometryCollection", pos); !ok {
 		return nil, nil, false
 	}
 	wgs = fr.project(mp)

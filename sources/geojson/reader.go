@@ -15,8 +15,6 @@
 package geojson
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -25,7 +23,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	orbgeojson "github.com/paulmach/orb/geojson"
 
 	"aktionsplan/pipeline"
 )
@@ -72,37 +69,28 @@ func (rd Reader) Check() error {
 // GeoJSON is a *pipeline.BadInput; a failing reader is an error wrapping
 // pipeline.ErrInput.
 func (rd Reader) ReadBoundaries(name string, r io.Reader, rep *pipeline.Report) ([]pipeline.Boundary, error) {
-	data, err := io.ReadAll(r)
+	fr := &fileReader{Reader: rd, rep: rep, keys: map[string]int{}}
+	fr.maxVertices, fr.maxFeatureVertices = rd.vertexLimits()
+	doc, err := fr.readDocument(name, r)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", pipeline.ErrInput, name, err)
+		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // byte order mark of Windows editors
-	doc, bad := decodeDocument(name, data)
-	if bad != nil {
-		return nil, bad
-	}
-	c, ok := rd.fileCRS(name, doc.CRS, rep)
+	c, ok := rd.fileCRS(name, doc.crs, rep)
 	if !ok {
 		return nil, nil
 	}
-	feats := doc.features(data, stem(name))
-	if len(feats) == 0 {
+	fr.crs = c
+	if len(doc.features) == 0 {
 		rep.Errorf(pipeline.CodeBlankTable, pipeline.Pos{File: name}, "", "mindestens ein Feature mit einer Grenze",
 			"Die GeoJSON-Datei enthält keine Features")
 		return nil, nil
 	}
-	fr := &fileReader{Reader: rd, crs: c, rep: rep, keys: map[string]int{}}
-	fr.maxVertices, fr.maxFeatureVertices = rd.vertexLimits()
 	var areas []area
-	for i, raw := range feats {
-		pos := pipeline.Pos{File: name, Feature: i + 1}
-		a, ok := fr.area(raw, pos)
-		if fr.vertices > fr.maxVertices {
-			return nil, tooManyVerticesInFile(fr.vertices, fr.maxVertices, pos)
-		}
-		if ok {
+	for i := range doc.features {
+		if a, ok := fr.area(&doc.features[i], pipeline.Pos{File: name, Feature: i + 1}); ok {
 			areas = append(areas, a)
 		}
+		doc.features[i] = parsedFeature{} // its geometry lives on in the area
 	}
 	fr.checkOverlaps(areas)
 	out := make([]pipeline.Boundary, len(areas))
@@ -115,7 +103,7 @@ func (rd Reader) ReadBoundaries(name string, r io.Reader, rep *pipeline.Report) 
 // fileCRS returns the coordinate system of a file with the crs member raw:
 // the member's, else the configured one, else WGS84. An unknown system is an
 // error in rep, a disagreement between file and configuration a warning.
-func (rd Reader) fileCRS(name string, raw json.RawMessage, rep *pipeline.Report) (crs, bool) {
+func (rd Reader) fileCRS(name string, raw []byte, rep *pipeline.Report) (crs, bool) {
 	pos := pipeline.Pos{File: name}
 	conf, confOK := wgs84, true
 	if rd.CRS != "" {
@@ -161,6 +149,9 @@ type fileReader struct {
 	// vertices counts the vertices of the features read so far.
 	vertices                        int
 	maxVertices, maxFeatureVertices int
+	// scratch holds the positions of the ring being read, arena the rings.
+	scratch []orb.Point
+	arena   arena
 }
 
 // area is a usable boundary with its geometry in the file's system.
@@ -169,73 +160,17 @@ type area struct {
 	src orb.MultiPolygon
 }
 
-// document is the top level of a GeoJSON file.
-type document struct {
-	Type     string          `json:"type"`
-	CRS      json.RawMessage `json:"crs"`
-	Features []rawRef        `json:"features"`
-}
-
-// rawRef is a JSON value kept as a slice of the document it was decoded
-// from, where json.RawMessage would copy it: for a file of 50,000 areas
-// (68 MB) the copies of the features and of their geometries are 136 MB
-// less to allocate. encoding/json hands UnmarshalJSON a slice of its input and never
-// writes to it; the document's bytes stay unchanged while features are read.
-type rawRef []byte
-
-// UnmarshalJSON keeps data without copying it.
-func (r *rawRef) UnmarshalJSON(data []byte) error {
-	*r = data
-	return nil
-}
-
-// rawFeature is one feature, or a bare geometry, before it is decoded.
-type rawFeature struct {
-	data []byte
-	// bare geometries have no properties; their key is the file name's stem.
-	bare bool
-	key  string
-}
-
-// features returns the features of the document: those of a collection, the
-// feature itself, or a bare geometry keyed by the file name's stem.
-func (d *document) features(data []byte, stem string) []rawFeature {
-	switch d.Type {
-	case "FeatureCollection":
-		out := make([]rawFeature, len(d.Features))
-		for i, f := range d.Features {
-			out[i] = rawFeature{data: f}
-		}
-		return out
-	case "Feature":
-		return []rawFeature{{data: data}}
-	}
-	return []rawFeature{{data: data, bare: true, key: stem}}
-}
-
-// feature is the envelope of a GeoJSON feature; its geometry is decoded by
-// orb when it is used.
-type feature struct {
-	Type       string                `json:"type"`
-	ID         any                   `json:"id"`
-	Geometry   rawRef                `json:"geometry"`
-	Properties orbgeojson.Properties `json:"properties"`
-}
-
 // area reads one feature and reports every problem with it.
-func (fr *fileReader) area(raw rawFeature, pos pipeline.Pos) (area, bool) {
-	var f feature
-	if raw.bare {
-		f = feature{Type: "Feature", Geometry: raw.data}
-	} else if err := json.Unmarshal(raw.data, &f); err != nil || f.Type != "Feature" {
-		fr.rep.Errorf(pipeline.CodeMalformed, pos, f.Type, "ein GeoJSON-Feature",
+func (fr *fileReader) area(f *parsedFeature, pos pipeline.Pos) (area, bool) {
+	if !f.feature {
+		fr.rep.Errorf(pipeline.CodeMalformed, pos, f.typ, "ein GeoJSON-Feature",
 			"Der Eintrag ist kein lesbares GeoJSON-Feature; er wird übersprungen")
 		return area{}, false
 	}
-	src, wgs, geomOK := fr.geometry(json.RawMessage(f.Geometry), pos)
-	key, field := raw.key, ""
+	src, wgs, geomOK := fr.geometry(&f.geom, pos)
+	key, field := f.key, ""
 	switch {
-	case !raw.bare:
+	case !f.bare:
 		key, field = fr.key(f, pos)
 	case key == "":
 		fr.rep.Errorf(pipeline.CodeMissingCell, pos, "", "ein Dateiname mit Code oder Namen des Aktionsraums",
@@ -264,9 +199,9 @@ func (fr *fileReader) firstKey(key, field string, pos pipeline.Pos) bool {
 
 // key returns the key of f and the property it comes from ("id" for the
 // feature id), or "" after reporting that it has none.
-func (fr *fileReader) key(f feature, pos pipeline.Pos) (key, field string) {
+func (fr *fileReader) key(f *parsedFeature, pos pipeline.Pos) (key, field string) {
 	if fr.IDProperty != "" {
-		if k := keyText(f.Properties[fr.IDProperty]); k != "" {
+		if k := keyText(f.props[fr.IDProperty]); k != "" {
 			return k, fr.IDProperty
 		}
 		pos.Field = fr.IDProperty
@@ -274,17 +209,17 @@ func (fr *fileReader) key(f feature, pos pipeline.Pos) (key, field string) {
 			"Das Feature hat keine Eigenschaft „%s“; ohne sie lässt sich die Grenze keinem Aktionsraum zuordnen", fr.IDProperty)
 		return "", ""
 	}
-	chosenID, numberedID := f.ID, any(nil)
-	if numbered(f.ID) {
-		chosenID, numberedID = nil, f.ID
+	chosenID, numberedID := f.id, any(nil)
+	if numbered(f.id) {
+		chosenID, numberedID = nil, f.id
 	}
 	for _, c := range []struct {
 		field string
 		value any
 	}{
-		{"code", f.Properties["code"]}, {"Code", f.Properties["Code"]}, {"CODE", f.Properties["CODE"]},
+		{"code", f.props["code"]}, {"Code", f.props["Code"]}, {"CODE", f.props["CODE"]},
 		{"id", chosenID},
-		{"name", f.Properties["name"]}, {"Name", f.Properties["Name"]}, {"NAME", f.Properties["NAME"]},
+		{"name", f.props["name"]}, {"Name", f.props["Name"]}, {"NAME", f.props["NAME"]},
 		{"id", numberedID},
 	} {
 		if k := keyText(c.value); k != "" {
