@@ -448,4 +448,3 @@ func (s *scanner) cut(depth int) ([]byte, error) {
 	s.keep = -1
 	return raw, nil
 }
-
