@@ -58,8 +58,9 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	privateIdx, traegerIdx := Index(fields, "privatperson"), Index(fields, "traeger")
 	badRows := 0
 	var werr error
+	next := j.nextYear()
 	complete, err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
-		ok = j.checkYearAndArea(reg, fv, row, c, rec, rep) && ok
+		ok = checkYearAndArea(reg, next, fv, row, c, rec, rep) && ok
 		ok = j.checkFundRow(fv, row, c, rec, rep) && ok
 		res.Actions++
 		if !ok {
@@ -91,13 +92,13 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 
 // checkYearAndArea checks that the year is not after next year and that the
 // area is part of the programme in that year.
-func (j *Job) checkYearAndArea(reg *Register, fv fieldValue, row Row, c Caster, rec Record, rep *Report) bool {
+func checkYearAndArea(reg *Register, next int, fv fieldValue, row Row, c Caster, rec Record, rep *Report) bool {
 	year, hasYear := fv.int(rec, "jahr")
 	if !hasYear {
 		return true
 	}
-	if int(year) > j.nextYear() {
-		rep.Errorf(CodeConstraint, c.Pos(row, "jahr"), strconv.Itoa(int(year)), fmt.Sprintf("ein Jahr bis %d", j.nextYear()),
+	if int(year) > next {
+		rep.Errorf(CodeConstraint, c.Pos(row, "jahr"), strconv.Itoa(int(year)), fmt.Sprintf("ein Jahr bis %d", next),
 			"Das Jahr liegt zu weit in der Zukunft")
 		return false
 	}

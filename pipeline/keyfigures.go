@@ -30,8 +30,9 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 	fields := j.KeyFigureSchema.Fields()
 	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), rows: map[areaYear]Record{}, latest: map[string]int{}}
 	badRows := 0
+	next := j.nextYear()
 	complete, err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
-		ok = j.checkYearAndArea(reg, kf.fv, row, c, rec, res.Report) && ok
+		ok = checkYearAndArea(reg, next, kf.fv, row, c, rec, res.Report) && ok
 		res.KeyFigureRows++
 		if !ok {
 			badRows++
