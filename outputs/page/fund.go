@@ -1,6 +1,7 @@
 package page
 
 import (
+	"html/template"
 	"math"
 	"strconv"
 
@@ -25,7 +26,9 @@ type fundView struct {
 	AxisY, GridY2 string
 	Ticks         []tick
 	Rows          []fundRow
-	Over          int
+	// TableRows are the rows of the table of Rows (see fundRows).
+	TableRows template.HTML
+	Over      int
 	// NoChart says why the chart is left out and only the table shown.
 	NoChart string
 }
@@ -143,6 +146,7 @@ func newFund(rel *pipeline.ReleaseInfo, areas []areaView) *fundView {
 		r.Title = fundTitle(r)
 		fv.Rows = append(fv.Rows, r)
 	}
+	fv.TableRows = fundRows(fv.Rows)
 	h := chartTop + float64(len(fv.Rows))*chartRow
 	fv.Width, fv.Height, fv.AxisY, fv.GridY2 = coord(chartWidth), coord(h+8), coord(chartTop-10), coord(h)
 	return fv

@@ -1,8 +1,10 @@
 package page
 
 import (
+	"html/template"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,4 +130,26 @@ func TestProjectionKeepsShape(t *testing.T) {
 	if h > mapMaxHeight+1 || w != mapWidth {
 		t.Errorf("drawing %v×%v", w, h)
 	}
+}
+
+// FuzzWriteHTML checks writeHTML against html/template in the places
+// where the rows written without the template put text: element content,
+// a <title> and a quoted attribute value.
+func FuzzWriteHTML(f *testing.F) {
+	for _, s := range []string{"", "Hörde", `a"b'c`, "<&>", "1+1", "\x00", "\xff\xfe", "\ufdd0\uffff", "Gebiet A00001: Anteil 19,4\u00a0%"} {
+		f.Add(s)
+	}
+	tmpl := template.Must(template.New("").Parse(`<p>{{.}}</p><svg><path d="{{.}}"><title>{{.}}</title></path></svg>`))
+	f.Fuzz(func(t *testing.T, s string) {
+		var want strings.Builder
+		if err := tmpl.Execute(&want, s); err != nil {
+			t.Skip(err)
+		}
+		var b strings.Builder
+		writeHTML(&b, s)
+		e := b.String()
+		if got := `<p>` + e + `</p><svg><path d="` + e + `"><title>` + e + `</title></path></svg>`; got != want.String() {
+			t.Errorf("writeHTML(%q):\ngot  %s\nwant %s", s, got, want.String())
+		}
+	})
 }

@@ -2,6 +2,7 @@ package page
 
 import (
 	"fmt"
+	"html/template"
 	"math"
 	"sort"
 	"strconv"
@@ -37,6 +38,8 @@ type mapView struct {
 	Year          string
 	Figures       []figureView
 	Areas         []areaView
+	// Paths draw Areas (see areaPaths).
+	Paths template.HTML
 	// Labels is set for maps of few areas: each area then carries its
 	// code, a tip, and a tab stop. A dense map has none of these: hundreds
 	// of tab stops would bar the way to the rest of the page, and the
@@ -391,6 +394,7 @@ func newMap(rel *pipeline.ReleaseInfo, figs []*figure, areas []areaView, labels 
 		}
 		m.Areas = append(m.Areas, av)
 	}
+	m.Paths = areaPaths(m.Areas, labels)
 	return m
 }
 

@@ -81,7 +81,9 @@ type view struct {
 	Style                          template.CSS
 	Map                            *mapView
 	Areas                          []areaView
-	AreaCount                      string
+	// AreaRows are the rows of the table of Areas (see areaRows).
+	AreaRows  template.HTML
+	AreaCount string
 	// Figures head the columns of the table of areas.
 	Figures []string
 	// Omitted says why the map and the chart are not shown.
@@ -239,6 +241,7 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 		areas[i] = av
 	}
 	v.Areas = areas
+	v.AreaRows = areaRows(areas)
 	for _, f := range figs {
 		v.Figures = append(v.Figures, trimUnit(f.column.Title, f.column.Unit))
 	}
