@@ -1,7 +1,10 @@
 package geojson
 
 import (
+	"cmp"
+	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +28,11 @@ func (fr *fileReader) checkValid(mp orb.MultiPolygon, collection bool, pos pipel
 		fr.rep.Errorf(pipeline.CodeGeometry, pos, value, expectValid,
 			"Die Geometrie ist ungültig: %s%s; das Feature wird übersprungen", what, where)
 		return nil, false
+	}
+	if len(mp) == 1 && len(mp[0]) == 1 && fr.simpleRing(mp[0][0]) {
+		// A polygon without holes whose ring is simple is valid: nothing
+		// else of simplefeatures' rules applies to it.
+		return mp, true
 	}
 	polys := make([]geom.Polygon, len(mp))
 	for i, p := range mp {
@@ -95,6 +103,93 @@ func violationAt(err error) (orb.Point, bool) {
 	x, errX := strconv.ParseFloat(m[1], 64)
 	y, errY := strconv.ParseFloat(m[2], 64)
 	return orb.Point{x, y}, errX == nil && errY == nil
+}
+
+// simpleRing reports whether the closed ring r is surely simple: no two
+// edges meet but neighbours at their common vertex. It answers false where
+// it cannot tell for sure (collinear or nearly touching edges, repeated
+// points), and simplefeatures decides and locates. Edges are compared only
+// where their boxes overlap, found by a sweep in order of their west ends:
+// for a ring of n vertices about n·log n steps where simplefeatures'
+// IsSimple builds an R-tree, and checkValid asked it three times per ring.
+func (fr *fileReader) simpleRing(r orb.Ring) bool {
+	m := len(r) - 1 // edges
+	if m < 3 || r[0] != r[m] {
+		return false
+	}
+	for i := range m {
+		if r[i] == r[i+1] {
+			return false
+		}
+		// At vertex i+1 the edges in and out must not run back over
+		// each other: a surely non-zero turn, or a surely obtuse angle.
+		a, b, c := r[i], r[i+1], r[(i+2)%m] // r[m] is r[0]
+		if orientation(a, b, c) == 0 && !obtuse(a, b, c) {
+			return false
+		}
+	}
+	edges := fr.edges[:0]
+	for i := range m {
+		a, b := r[i], r[i+1]
+		edges = append(edges, edge{min(a[0], b[0]), max(a[0], b[0]), i})
+	}
+	slices.SortFunc(edges, func(x, y edge) int { return cmp.Compare(x.minX, y.minX) })
+	fr.edges = edges
+	for x, e := range edges {
+		for _, f := range edges[x+1:] {
+			if f.minX > e.maxX {
+				break
+			}
+			i, j := min(e.i, f.i), max(e.i, f.i)
+			if j == i+1 || i == 0 && j == m-1 {
+				continue // neighbours, checked above
+			}
+			s, t := segment{r[i], r[i+1]}, segment{r[j], r[j+1]}
+			if max(s[0][1], s[1][1]) < min(t[0][1], t[1][1]) || max(t[0][1], t[1][1]) < min(s[0][1], s[1][1]) {
+				continue
+			}
+			if !apart(s, t) && !apart(t, s) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// edge is an edge of a ring by its index, with its extent in x.
+type edge struct {
+	minX, maxX float64
+	i          int
+}
+
+// apart reports whether both ends of t lie surely on one side of the line
+// through s.
+func apart(s, t segment) bool {
+	o1, o2 := orientation(s[0], s[1], t[0]), orientation(s[0], s[1], t[1])
+	return o1 != 0 && o1 == o2
+}
+
+// orientation is the sign of the turn from a to b to c, 0 when rounding
+// could have decided it. The bound is far above the error of
+// floating-point arithmetic (about 3.3e-16 of the terms, Shewchuk), so a
+// non-zero sign is the exact one.
+func orientation(a, b, c orb.Point) int {
+	l, r := (b[0]-a[0])*(c[1]-a[1]), (b[1]-a[1])*(c[0]-a[0])
+	d, bound := l-r, 1e-12*(math.Abs(l)+math.Abs(r))
+	switch {
+	case d > bound:
+		return 1
+	case d < -bound:
+		return -1
+	}
+	return 0
+}
+
+// obtuse reports whether the angle at b between a and c is surely more than
+// a right angle, so that the edges b–a and b–c share only b.
+func obtuse(a, b, c orb.Point) bool {
+	x, y := (a[0]-b[0])*(c[0]-b[0]), (a[1]-b[1])*(c[1]-b[1])
+	return x+y < -1e-12*(math.Abs(x)+math.Abs(y))
 }
 
 // selfIntersection returns a point where two edges of the ring r meet that

@@ -1,6 +1,8 @@
 package geojson
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,5 +75,45 @@ func TestSelfIntersection(t *testing.T) {
 				t.Errorf("simplefeatures says simple = %v", simple)
 			}
 		})
+	}
+}
+
+// TestSimpleRing checks that simpleRing never calls a ring simple that
+// simplefeatures does not, on rings of random points on a small grid (many
+// touching, collinear and repeated points) and on spikes at every vertex.
+func TestSimpleRing(t *testing.T) {
+	fr := &fileReader{}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	simple := 0
+	for range 20000 {
+		n := 3 + rnd.IntN(6)
+		r := make(orb.Ring, 0, n+1)
+		for range n {
+			r = append(r, orb.Point{float64(rnd.IntN(5)), float64(rnd.IntN(5))})
+		}
+		r = append(r, r[0])
+		got, want := fr.simpleRing(r), geomRing(r).IsSimple()
+		if got && !want {
+			t.Fatalf("simpleRing(%v) = true, simplefeatures says not simple", r)
+		}
+		if got {
+			simple++
+		}
+	}
+	if simple == 0 {
+		t.Error("no random ring was found simple")
+	}
+	square := orb.Ring{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}
+	if !fr.simpleRing(square) {
+		t.Error("a square is not simple")
+	}
+	for k := range 4 {
+		// A spike out of vertex k and back along the same line.
+		spiked := slices.Clone(square[:4])
+		spiked = slices.Insert(spiked, k+1, orb.Point{spiked[k][0] + 1, spiked[k][1] + 1}, spiked[k])
+		spiked = append(spiked, spiked[0])
+		if fr.simpleRing(spiked) {
+			t.Errorf("simpleRing(%v) = true", spiked)
+		}
 	}
 }
