@@ -109,15 +109,16 @@ func newFund(rel *pipeline.ReleaseInfo, areas []areaView) *fundView {
 	step := niceStep(top)
 	top = math.Max(step, math.Ceil(top*1.05/step)*step)
 	x := func(v float64) float64 { return chartX0 + math.Max(0, v)/top*chartLen }
-	fv := &fundView{Year: strconv.Itoa(int(latest))}
+	fv := &fundView{Year: strconv.Itoa(int(latest)), Rows: make([]fundRow, 0, len(rel.Areas))}
 	for v := 0.0; v <= top+step/2; v += step {
 		fv.Ticks = append(fv.Ticks, tick{X: coord(x(v)), Label: formatNumber(v, 0) + "\u00a0€"})
 	}
+	textX := coord(chartX0 + chartLen + 12)
 	for i, a := range rel.Areas {
 		y0 := chartTop + float64(i)*chartRow
 		r := fundRow{Code: areas[i].Code, Name: areas[i].Name,
 			Y: coord(y0), LabelY: coord(y0 + 21), ApprovedY: coord(y0 + 5), PaidY: coord(y0 + 19),
-			TickY1: coord(y0 + 2), TickY2: coord(y0 + chartRow - 2), TextX: coord(chartX0 + chartLen + 12)}
+			TickY1: coord(y0 + 2), TickY2: coord(y0 + chartRow - 2), TextX: textX}
 		year, hasYear := value(a, cols.year)
 		approved, _ := value(a, cols.approved)
 		paid, _ := value(a, cols.paid)

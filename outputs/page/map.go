@@ -1,6 +1,7 @@
 package page
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"math"
@@ -302,41 +303,47 @@ func (p projection) drawing(g orb.Geometry) orb.MultiPolygon {
 // pathData writes the rings as SVG path data rounded to 0.1 px, dropping
 // points that rounding makes equal to the one before.
 func pathData(mp orb.MultiPolygon) string {
-	var b strings.Builder
+	var b []byte
+	// pt and last are the current and the previous point as written.
+	var pt, last []byte
 	for _, poly := range mp {
 		for _, r := range poly {
-			last := ""
 			n := 0
 			for j, q := range r {
 				if j == len(r)-1 && len(r) > 1 && q.Equal(r[0]) {
 					break
 				}
-				pt := coord(q[0]) + "," + coord(q[1])
-				if pt == last {
+				pt = appendCoord(pt[:0], q[0])
+				pt = append(pt, ',')
+				pt = appendCoord(pt, q[1])
+				if n > 0 && bytes.Equal(pt, last) {
 					continue
 				}
 				switch n {
 				case 0:
-					b.WriteByte('M')
+					b = append(b, 'M')
 				case 1:
-					b.WriteByte('L')
+					b = append(b, 'L')
 				default:
-					b.WriteByte(' ')
+					b = append(b, ' ')
 				}
-				b.WriteString(pt)
-				last = pt
+				b = append(b, pt...)
+				pt, last = last, pt
 				n++
 			}
 			if n > 0 {
-				b.WriteByte('Z')
+				b = append(b, 'Z')
 			}
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
-func coord(v float64) string {
-	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+// coord writes a position in the drawing to 0.1 px.
+func coord(v float64) string { return string(appendCoord(nil, v)) }
+
+func appendCoord(b []byte, v float64) []byte {
+	return appendFixed(b, math.Round(v*10)/10, 1)
 }
 
 // labelPoint is the centroid of the area's largest polygon: it lies inside
@@ -370,6 +377,17 @@ func newMap(rel *pipeline.ReleaseInfo, figs []*figure, areas []areaView, labels 
 		}
 		m.Figures = append(m.Figures, fv)
 	}
+	// classNames[j][c+1] is the class of class c of figure j, c = -1 for
+	// none: "f0c3", "f1n".
+	classNames := make([][classCount + 1]string, len(figs))
+	for j := range figs {
+		classNames[j][0] = "f" + strconv.Itoa(j) + "n"
+		for c := range classCount {
+			classNames[j][c+1] = "f" + strconv.Itoa(j) + "c" + strconv.Itoa(c)
+		}
+	}
+	m.Areas = make([]areaView, 0, len(rel.Areas))
+	var class []byte
 	for i, a := range rel.Areas {
 		mp := p.drawing(a.Geometry)
 		if mp == nil {
@@ -377,15 +395,14 @@ func newMap(rel *pipeline.ReleaseInfo, figs []*figure, areas []areaView, labels 
 		}
 		av := areas[i]
 		av.D = pathData(mp)
-		class := make([]string, len(figs))
+		class = class[:0]
 		for j, f := range figs {
-			if f.class[i] < 0 {
-				class[j] = "f" + strconv.Itoa(j) + "n"
-			} else {
-				class[j] = "f" + strconv.Itoa(j) + "c" + strconv.Itoa(f.class[i])
+			if j > 0 {
+				class = append(class, ' ')
 			}
+			class = append(class, classNames[j][f.class[i]+1]...)
 		}
-		av.Class = strings.Join(class, " ")
+		av.Class = string(class)
 		av.ID = "a" + strconv.Itoa(i)
 		if labels {
 			lp := labelPoint(mp)

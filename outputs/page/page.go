@@ -205,6 +205,10 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 			latest = max(latest, int(y))
 		}
 	}
+	titles := make([]string, len(figs))
+	for j, f := range figs {
+		titles[j] = trimUnit(f.column.Title, f.column.Unit)
+	}
 	areas := make([]areaView, n)
 	for i, a := range rel.Areas {
 		av := areaView{Code: a.ID, Name: a.ID}
@@ -217,27 +221,27 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 		if y, ok := value(a, year); ok {
 			av.Year = strconv.Itoa(int(y))
 		}
-		var title, label strings.Builder
-		fmt.Fprintf(&title, "%s (%s)", av.Name, av.Code)
+		head := av.Name + " (" + av.Code + ")"
 		if av.Year != "" {
-			fmt.Fprintf(&title, ", Kennzahlen %s", av.Year)
+			head += ", Kennzahlen " + av.Year
 		}
-		label.WriteString(title.String())
-		label.WriteString(":")
+		size := len(head) + 48*len(figs)
+		title := append(make([]byte, 0, size), head...)
+		label := append(append(make([]byte, 0, size), head...), ':')
+		av.Values = make([]string, len(figs))
 		for j, f := range figs {
 			s := "keine Angabe"
 			if f.present[i] {
 				s = f.format(f.values[i])
 			}
-			av.Values = append(av.Values, s)
-			t := trimUnit(f.column.Title, f.column.Unit)
-			fmt.Fprintf(&title, "\n%s: %s", t, s)
+			av.Values[j] = s
+			title = append(append(append(append(title, '\n'), titles[j]...), ": "...), s...)
 			if j > 0 {
-				label.WriteString(";")
+				label = append(label, ';')
 			}
-			fmt.Fprintf(&label, " %s %s", t, s)
+			label = append(append(append(append(label, ' '), titles[j]...), ' '), s...)
 		}
-		av.Title, av.Label = title.String(), label.String()
+		av.Title, av.Label = string(title), string(label)
 		areas[i] = av
 	}
 	v.Areas = areas
