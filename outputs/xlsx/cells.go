@@ -43,7 +43,7 @@ func appendCell(dst []byte, letters string, row []byte, s string, v any) []byte 
 		dst = append(dst, "01"[b2i(v)])
 	case time.Time:
 		dst = append(dst, `><v>`...)
-		dst = strconv.AppendFloat(dst, excelTime(v), 'f', -1, 64)
+		dst = appendSerial(dst, excelTime(v))
 	}
 	return append(dst, `</v></c>`...)
 }
@@ -205,6 +205,15 @@ func appendFloat(dst []byte, v float64) []byte {
 		return dst[:start+decimal]
 	}
 	return dst
+}
+
+// appendSerial appends a serial date as excelize writes it: the shortest
+// decimal, which for a whole day is the integer.
+func appendSerial(dst []byte, serial float64) []byte {
+	if serial == math.Trunc(serial) && serial < 1<<53 {
+		return strconv.AppendInt(dst, int64(serial), 10)
+	}
+	return strconv.AppendFloat(dst, serial, 'f', -1, 64)
 }
 
 // The epoch of Excel's serial dates and the day Excel wrongly takes for

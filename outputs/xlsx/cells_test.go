@@ -10,8 +10,11 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -231,4 +234,35 @@ func TestDeflater(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("inflated %d bytes, want %d", len(got), len(want))
 	}
+}
+
+// checkTextSimple is checkText as a plain loop over the runes: the
+// reference for the faster one.
+func checkTextSimple(s string) error {
+	if !utf8.ValidString(s) {
+		return errNotUTF8
+	}
+	n := 0
+	for _, r := range s {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return errControl
+		}
+		n += utf16.RuneLen(r)
+	}
+	if n > maxCellChars {
+		return errTooLong
+	}
+	return nil
+}
+
+func FuzzCheckText(f *testing.F) {
+	long := strings.Repeat("ä", maxCellChars)
+	for _, s := range []string{"", "a\tb\r\n", "\x01", "Stra\xdfe", "\x01\xff", "\uFFFE", "\uFFFF\xff", long, long + "a", long + "\x01", strings.Repeat("😀", maxCellChars/2+1)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := checkText(s), checkTextSimple(s); got != want {
+			t.Errorf("checkText(%q) = %v, want %v", s, got, want)
+		}
+	})
 }

@@ -292,18 +292,44 @@ func (c *column) check(v any) error {
 // control characters; excelize would replace them with U+FFFD, which would
 // change the published text without a word.
 func checkText(s string) error {
-	if !utf8.ValidString(s) {
-		return errNotUTF8
-	}
-	n := 0
-	for _, r := range s {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
-			return errControl
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' {
+				return controlOrNotUTF8(s)
+			}
+			i++
+			continue
 		}
-		n += utf16.RuneLen(r)
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return errNotUTF8
+		}
+		if r == 0xFFFE || r == 0xFFFF {
+			return controlOrNotUTF8(s)
+		}
+		i += size
 	}
-	if n > maxCellChars {
+	// A character takes at most as many UTF-16 units as UTF-8 bytes.
+	if len(s) > maxCellChars && utf16Len(s) > maxCellChars {
 		return errTooLong
 	}
 	return nil
+}
+
+// controlOrNotUTF8 is the error of a text holding a control character:
+// not being UTF-8 is reported first, wherever it is.
+func controlOrNotUTF8(s string) error {
+	if !utf8.ValidString(s) {
+		return errNotUTF8
+	}
+	return errControl
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }

@@ -810,3 +810,60 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	*c += countingWriter(len(p))
 	return len(p), nil
 }
+
+// BenchmarkEncoderLedger writes 100,000 rows shaped like the fund ledger:
+// eleven columns of codes, names, titles, a year, a date, two amounts in
+// euros and a status, some of them missing.
+func BenchmarkEncoderLedger(b *testing.B) {
+	ds := &pipeline.Dataset{Name: "mittelverwendung", Title: "Mittelverwendung", Columns: []pipeline.Column{
+		{Name: "projekt_nr", Title: "Projekt-Nr", Type: "string"},
+		{Name: "code", Title: "Code", Type: "string"},
+		{Name: "name", Title: "Aktionsraum", Type: "string"},
+		{Name: "jahr", Title: "Jahr", Type: "integer"},
+		{Name: "fonds", Title: "Fonds", Type: "string"},
+		{Name: "projekttitel", Title: "Projekttitel", Type: "string"},
+		{Name: "traeger", Title: "Träger", Type: "string"},
+		{Name: "beschlussdatum", Title: "Beschlussdatum", Type: "date"},
+		{Name: "bewilligt_eur", Title: "Bewilligt (EUR)", Type: "number", Unit: "EUR"},
+		{Name: "ausgezahlt_eur", Title: "Ausgezahlt (EUR)", Type: "number", Unit: "EUR"},
+		{Name: "status", Title: "Status", Type: "string"},
+	}}
+	const rows = 100_000
+	titles := []string{"Hausaufgabenhilfe", "Spielplatzfest", "Lesepaten", "Stadtteilcafé", "Nachbarschaftsgarten"}
+	status := []string{"beantragt", "bewilligt", "abgerechnet", "abgelehnt"}
+	features := make([]pipeline.Feature, rows)
+	for i := range features {
+		code := fmt.Sprintf("%c%c%c", 'A'+i/676%26, 'A'+i/26%26, 'A'+i%26)
+		year := 2021 + i%5
+		amount := float64(10000+i*7919%2_000_000) / 100
+		vals := []any{
+			fmt.Sprintf("%d-%s-%d", year, code, 1+i%40), code, "Quartier " + code, int64(year), "Aktionsraumfonds",
+			titles[i%len(titles)] + " in Quartier " + code, "Förderverein " + code + " e.V.",
+			date(year, time.Month(1+i%12), 1+i%28), amount, amount * float64(i%3) / 2, status[i%len(status)],
+		}
+		if i%4 == 0 {
+			vals[7], vals[9] = nil, nil
+		}
+		features[i] = pipeline.Feature{Values: vals}
+	}
+	b.ReportAllocs()
+	var size int
+	for b.Loop() {
+		var cw countingWriter
+		enc, err := Format{}.NewEncoder(&cw, ds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range features {
+			if err := enc.Write(f); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := enc.Close(); err != nil {
+			b.Fatal(err)
+		}
+		size = int(cw)
+	}
+	b.ReportMetric(float64(rows), "rows/op")
+	b.ReportMetric(float64(size), "bytes/file")
+}
