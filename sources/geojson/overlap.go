@@ -36,10 +36,15 @@ func (fr *fileReader) checkOverlaps(areas []area) {
 		}
 		return *gs[i]
 	}
-	for _, pair := range candidatePairs(areas) {
+	bounds := make([]orb.Bound, len(areas))
+	for i, a := range areas {
+		bounds[i] = a.src.Bound()
+	}
+	var o overlapTester
+	for _, pair := range candidatePairs(bounds) {
 		i, j := pair[0], pair[1]
 		a, b := areas[i], areas[j]
-		if !mayOverlap(a.src, b.src) {
+		if !o.mayOverlap(a.src, b.src, bounds[i], bounds[j]) {
 			continue
 		}
 		inter, err := geom.Intersection(g(i), g(j))

@@ -1,6 +1,8 @@
 package geojson
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -10,11 +12,9 @@ import (
 // boxes intersect, sorted by j and then i. It sweeps the boxes in order of
 // their west edge, so a tiling of n areas costs about n·√n box tests, not
 // n²: 50,000 areas are paired in well under a second.
-func candidatePairs(areas []area) [][2]int {
-	bounds := make([]orb.Bound, len(areas))
-	order := make([]int, len(areas))
-	for i, a := range areas {
-		bounds[i] = a.src.Bound()
+func candidatePairs(bounds []orb.Bound) [][2]int {
+	order := make([]int, len(bounds))
+	for i := range bounds {
 		order[i] = i
 	}
 	sort.Slice(order, func(x, y int) bool { return bounds[order[x]].Min[0] < bounds[order[y]].Min[0] })
@@ -47,23 +47,104 @@ func candidatePairs(areas []area) [][2]int {
 // test cannot tell (one area's boundary lies wholly on the other's), it
 // says true.
 func mayOverlap(a, b orb.MultiPolygon) bool {
-	box, ok := intersection(a.Bound(), b.Bound())
+	var o overlapTester
+	return o.mayOverlap(a, b, a.Bound(), b.Bound())
+}
+
+// overlapTester is mayOverlap with its scratch, reused for every pair of
+// areas. Two edges only meet, share a piece or hold each other's vertices
+// where their boxes meet, so each edge is compared with the few edges of
+// the other area whose boxes meet its own, found by a sweep in order of
+// their west ends, not with all of them.
+type overlapTester struct {
+	// own[0] holds the edges of a near b, own[1] those of b near a.
+	own [2][]boxedSegment
+	// pairs holds the indices of edges of a and b whose boxes meet.
+	pairs  [][2]int32
+	active [2][]int32
+	cuts   []float64
+	// start, near and fill group pairs by the edges of one area.
+	start, near, fill []int32
+}
+
+type boxedSegment struct {
+	segment
+	box orb.Bound
+}
+
+// mayOverlap is mayOverlap for areas with the bounds ba and bb.
+func (o *overlapTester) mayOverlap(a, b orb.MultiPolygon, ba, bb orb.Bound) bool {
+	box, ok := intersection(ba, bb)
 	if !ok {
 		return false
 	}
-	sa, sb := segmentsIn(a, box), segmentsIn(b, box)
+	o.own[0], o.own[1] = segmentsIn(o.own[0][:0], a, box), segmentsIn(o.own[1][:0], b, box)
+	sa, sb := o.own[0], o.own[1]
 	if len(sa) == 0 || len(sb) == 0 {
 		// Neither boundary near the other: one may hold the other whole.
 		return true
 	}
-	for _, s := range sa {
-		for _, t := range sb {
-			if crosses(s, t) {
-				return true
-			}
+	byWest := func(x, y boxedSegment) int { return cmp.Compare(x.box.Min[0], y.box.Min[0]) }
+	slices.SortFunc(sa, byWest)
+	slices.SortFunc(sb, byWest)
+	o.sweep()
+	for _, p := range o.pairs {
+		if crosses(sa[p[0]].segment, sb[p[1]].segment) {
+			return true
 		}
 	}
-	return pieceInside(sa, sb, b, box) || pieceInside(sb, sa, a, box)
+	return o.pieceInside(0, b, box) || o.pieceInside(1, a, box)
+}
+
+// group fills start and near with the edges of the other area paired with
+// each edge of own[side]: those of edge k are near[start[k]:start[k+1]].
+func (o *overlapTester) group(side int) {
+	o.start = append(o.start[:0], make([]int32, len(o.own[side])+1)...)
+	for _, p := range o.pairs {
+		o.start[p[side]+1]++
+	}
+	for k := 1; k < len(o.start); k++ {
+		o.start[k] += o.start[k-1]
+	}
+	o.near = append(o.near[:0], make([]int32, len(o.pairs))...)
+	fill := append(o.fill[:0], o.start[:len(o.start)-1]...)
+	for _, p := range o.pairs {
+		o.near[fill[p[side]]] = p[1-side]
+		fill[p[side]]++
+	}
+	o.fill = fill
+}
+
+// sweep fills pairs with the edges of a and b, sorted by west end, whose
+// boxes meet.
+func (o *overlapTester) sweep() {
+	o.pairs = o.pairs[:0]
+	var next [2]int
+	for next[0] < len(o.own[0]) || next[1] < len(o.own[1]) {
+		side := 1
+		if next[1] >= len(o.own[1]) || next[0] < len(o.own[0]) && o.own[0][next[0]].box.Min[0] <= o.own[1][next[1]].box.Min[0] {
+			side = 0
+		}
+		k := next[side]
+		next[side]++
+		x, other := o.own[side][k].box, o.own[1-side]
+		act := o.active[1-side][:0]
+		for _, q := range o.active[1-side] {
+			if y := other[q].box; y.Max[0] >= x.Min[0] {
+				act = append(act, q)
+				if y.Min[1] <= x.Max[1] && x.Min[1] <= y.Max[1] {
+					p := [2]int32{int32(k), q}
+					if side == 1 {
+						p = [2]int32{q, int32(k)}
+					}
+					o.pairs = append(o.pairs, p)
+				}
+			}
+		}
+		o.active[1-side] = act
+		o.active[side] = append(o.active[side], int32(k))
+	}
+	o.active[0], o.active[1] = o.active[0][:0], o.active[1][:0]
 }
 
 type segment [2]orb.Point
@@ -79,16 +160,19 @@ func intersection(a, b orb.Bound) (orb.Bound, bool) {
 	}, true
 }
 
-// segmentsIn returns the edges of every ring of mp whose box meets box.
-func segmentsIn(mp orb.MultiPolygon, box orb.Bound) []segment {
-	var out []segment
+// segmentsIn appends to out the edges of every ring of mp whose box meets
+// box.
+func segmentsIn(out []boxedSegment, mp orb.MultiPolygon, box orb.Bound) []boxedSegment {
 	for _, p := range mp {
 		for _, r := range p {
 			for k := 1; k < len(r); k++ {
 				s := segment{r[k-1], r[k]}
-				if min(s[0][0], s[1][0]) <= box.Max[0] && max(s[0][0], s[1][0]) >= box.Min[0] &&
-					min(s[0][1], s[1][1]) <= box.Max[1] && max(s[0][1], s[1][1]) >= box.Min[1] {
-					out = append(out, s)
+				b := orb.Bound{
+					Min: orb.Point{min(s[0][0], s[1][0]), min(s[0][1], s[1][1])},
+					Max: orb.Point{max(s[0][0], s[1][0]), max(s[0][1], s[1][1])},
+				}
+				if b.Min[0] <= box.Max[0] && b.Max[0] >= box.Min[0] && b.Min[1] <= box.Max[1] && b.Max[1] >= box.Min[1] {
+					out = append(out, boxedSegment{s, b})
 				}
 			}
 		}
@@ -111,44 +195,55 @@ func crosses(s, t segment) bool {
 
 // onSegment reports whether p lies on s, ends included.
 func onSegment(p orb.Point, s segment) bool {
-	return turn(s[0], s[1], p) == 0 &&
-		p[0] >= min(s[0][0], s[1][0]) && p[0] <= max(s[0][0], s[1][0]) &&
-		p[1] >= min(s[0][1], s[1][1]) && p[1] <= max(s[0][1], s[1][1])
+	return p[0] >= min(s[0][0], s[1][0]) && p[0] <= max(s[0][0], s[1][0]) &&
+		p[1] >= min(s[0][1], s[1][1]) && p[1] <= max(s[0][1], s[1][1]) &&
+		turn(s[0], s[1], p) == 0
 }
 
-// pieceInside reports whether a piece of an edge in own, split at the
-// vertices of other's edges on it, lies in the interior of poly (whose edges
-// near box are other). It is true too when no piece of own is off other's
+// pieceInside reports whether a piece of an edge in own[side], split at
+// the vertices of the other area's edges on it, lies in the interior of
+// poly, the other area. It is true too when no piece of own is off the other's
 // edges: then own's boundary lies on poly's, which this test cannot judge.
-func pieceInside(own, other []segment, poly orb.MultiPolygon, box orb.Bound) bool {
-	// A linear search of other: it holds the few edges near the other
-	// area, and a map per pair of neighbours would be garbage by the
-	// hundred megabytes for 50,000 areas.
-	shared := func(p segment) bool {
-		for _, t := range other {
-			if t == p || (t[0] == p[1] && t[1] == p[0]) {
-				return true
-			}
-		}
-		return false
-	}
+// Only the other's edges paired with an edge can cut it, equal a piece of
+// it or hold a point of it.
+func (o *overlapTester) pieceInside(side int, poly orb.MultiPolygon, box orb.Bound) bool {
+	own, other := o.own[side], o.own[1-side]
+	o.group(side)
 	free := 0
-	var cuts []float64
-	for _, s := range own {
-		cuts = cuts[:0]
-		for _, t := range other {
-			for _, v := range t {
+	for k, bs := range own {
+		s := bs.segment
+		near := o.near[o.start[k]:o.start[k+1]]
+		shared := func(piece segment) bool {
+			for _, q := range near {
+				t := other[q].segment
+				if t == piece || (t[0] == piece[1] && t[1] == piece[0]) {
+					return true
+				}
+			}
+			return false
+		}
+		onNear := func(m orb.Point) bool {
+			for _, q := range near {
+				if onSegment(m, other[q].segment) {
+					return true
+				}
+			}
+			return false
+		}
+		o.cuts = o.cuts[:0]
+		for _, q := range near {
+			for _, v := range other[q].segment {
 				if v != s[0] && v != s[1] && onSegment(v, s) {
-					cuts = append(cuts, param(s, v))
+					o.cuts = append(o.cuts, param(s, v))
 				}
 			}
 		}
-		sort.Float64s(cuts)
+		sort.Float64s(o.cuts)
 		from := s[0]
-		for k := 0; k <= len(cuts); k++ {
+		for c := 0; c <= len(o.cuts); c++ {
 			to := s[1]
-			if k < len(cuts) {
-				to = lerp(s, cuts[k])
+			if c < len(o.cuts) {
+				to = lerp(s, o.cuts[c])
 			}
 			piece := segment{from, to}
 			from = to
@@ -157,7 +252,7 @@ func pieceInside(own, other []segment, poly orb.MultiPolygon, box orb.Bound) boo
 			}
 			free++
 			m := orb.Point{(piece[0][0] + piece[1][0]) / 2, (piece[0][1] + piece[1][1]) / 2}
-			if !box.Contains(m) || onAny(m, other) {
+			if !box.Contains(m) || onNear(m) {
 				continue
 			}
 			if multiPolygonContains(poly, m) {
@@ -186,15 +281,6 @@ func abs(v float64) float64 {
 		return -v
 	}
 	return v
-}
-
-func onAny(p orb.Point, segs []segment) bool {
-	for _, s := range segs {
-		if onSegment(p, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // multiPolygonContains reports whether p lies inside mp by the even-odd

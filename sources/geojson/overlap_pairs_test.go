@@ -1,6 +1,8 @@
 package geojson
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -40,11 +42,11 @@ func TestMayOverlap(t *testing.T) {
 }
 
 func TestCandidatePairsOrder(t *testing.T) {
-	var areas []area
+	var bounds []orb.Bound
 	for _, mp := range []orb.MultiPolygon{rect(0, 0, 1, 1), rect(5, 5, 6, 6), rect(1, 0, 2, 1), rect(0.5, 0.5, 5.5, 5.5)} {
-		areas = append(areas, area{src: mp})
+		bounds = append(bounds, mp.Bound())
 	}
-	got := candidatePairs(areas)
+	got := candidatePairs(bounds)
 	want := [][2]int{{0, 2}, {0, 3}, {1, 3}, {2, 3}}
 	if len(got) != len(want) {
 		t.Fatalf("pairs %v, want %v", got, want)
@@ -54,4 +56,91 @@ func TestCandidatePairsOrder(t *testing.T) {
 			t.Fatalf("pairs %v, want %v", got, want)
 		}
 	}
+}
+
+// TestMayOverlapSweep checks that comparing only edges whose boxes meet
+// gives what comparing all edges gave, on random polygons of a small grid,
+// which share many edges and vertices.
+func TestMayOverlapSweep(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	poly := func() orb.MultiPolygon {
+		n := 3 + rnd.IntN(5)
+		r := make(orb.Ring, 0, n+1)
+		for range n {
+			r = append(r, orb.Point{float64(rnd.IntN(6)), float64(rnd.IntN(6))})
+		}
+		return orb.MultiPolygon{{append(r, r[0])}}
+	}
+	var o overlapTester
+	for range 20000 {
+		a, b := poly(), poly()
+		if got, want := o.mayOverlap(a, b, a.Bound(), b.Bound()), mayOverlapAllEdges(a, b); got != want {
+			t.Fatalf("mayOverlap(%v, %v) = %v, comparing all edges %v", a, b, got, want)
+		}
+	}
+}
+
+// mayOverlapAllEdges is mayOverlap comparing every edge of one area near
+// the other with every such edge of the other.
+func mayOverlapAllEdges(a, b orb.MultiPolygon) bool {
+	box, ok := intersection(a.Bound(), b.Bound())
+	if !ok {
+		return false
+	}
+	edges := func(mp orb.MultiPolygon) []segment {
+		var out []segment
+		for _, s := range segmentsIn(nil, mp, box) {
+			out = append(out, s.segment)
+		}
+		return out
+	}
+	sa, sb := edges(a), edges(b)
+	if len(sa) == 0 || len(sb) == 0 {
+		return true
+	}
+	for _, s := range sa {
+		for _, t := range sb {
+			if crosses(s, t) {
+				return true
+			}
+		}
+	}
+	inside := func(own, other []segment, poly orb.MultiPolygon) bool {
+		free := 0
+		for _, s := range own {
+			var cuts []float64
+			for _, t := range other {
+				for _, v := range t {
+					if v != s[0] && v != s[1] && onSegment(v, s) {
+						cuts = append(cuts, param(s, v))
+					}
+				}
+			}
+			slices.Sort(cuts)
+			from := s[0]
+			for k := 0; k <= len(cuts); k++ {
+				to := s[1]
+				if k < len(cuts) {
+					to = lerp(s, cuts[k])
+				}
+				piece := segment{from, to}
+				from = to
+				if piece[0] == piece[1] || slices.ContainsFunc(other, func(t segment) bool {
+					return t == piece || t[0] == piece[1] && t[1] == piece[0]
+				}) {
+					continue
+				}
+				free++
+				m := orb.Point{(piece[0][0] + piece[1][0]) / 2, (piece[0][1] + piece[1][1]) / 2}
+				if !box.Contains(m) || slices.ContainsFunc(other, func(t segment) bool { return onSegment(m, t) }) {
+					continue
+				}
+				if multiPolygonContains(poly, m) {
+					return true
+				}
+			}
+		}
+		return free == 0
+	}
+	return inside(sa, sb, b) || inside(sb, sa, a)
 }
