@@ -319,12 +319,13 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 		}
 		out = c.boxDate(d)
 	}
-	if x, ok := numeric(out); ok {
-		if m := f.Constraints.Minimum; m != nil && x < *m {
-			return fail(pipeline.CodeConstraint, c.typeName(fi), "Der Wert ist kleiner als %s", fmtNum(*m))
+	if lo, hi := f.Constraints.Minimum, f.Constraints.Maximum; lo != nil || hi != nil {
+		x, ok := numeric(out)
+		if ok && lo != nil && x < *lo {
+			return fail(pipeline.CodeConstraint, c.typeName(fi), "Der Wert ist kleiner als %s", fmtNum(*lo))
 		}
-		if m := f.Constraints.Maximum; m != nil && x > *m {
-			return fail(pipeline.CodeConstraint, c.typeName(fi), "Der Wert ist größer als %s", fmtNum(*m))
+		if ok && hi != nil && x > *hi {
+			return fail(pipeline.CodeConstraint, c.typeName(fi), "Der Wert ist größer als %s", fmtNum(*hi))
 		}
 	}
 	if f.Type == "number" && c.o.Decimal == 0 && !c.ambiguous[fi] && ambiguousNumber(v) {
@@ -421,16 +422,47 @@ func (c *caster) CastTotal(row pipeline.Row, rep *pipeline.Report) pipeline.Reco
 // cellText is the text of a cell as it is compared and parsed: trimmed, with
 // the no-break and thin spaces of copied figures turned into plain spaces.
 func cellText(raw string) string {
-	// The spaces below start with these bytes in UTF-8; most cells have
-	// none and skip the replacer. Cells are short: one pass over their
-	// bytes costs less than two searches.
-	for i := 0; i < len(raw); i++ {
-		if c := raw[i]; c == 0xC2 || c == 0xE2 {
-			return strings.TrimSpace(spaces.Replace(raw))
-		}
+	if hasSpecialSpace(raw) {
+		return strings.TrimSpace(spaces.Replace(raw))
+	}
+	if raw != "" && isVisibleASCII(raw[0]) && isVisibleASCII(raw[len(raw)-1]) {
+		// Nothing to trim: most cells.
+		return raw
 	}
 	return strings.TrimSpace(raw)
 }
+
+// hasSpecialSpace reports whether s holds one of the spaces that spaces
+// replaces. Cells are short: one pass over their bytes costs less than a
+// search for each, and eight ASCII characters are skipped at a time.
+func hasSpecialSpace(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		for i+8 <= len(s) && ascii8(s[i:i+8]) {
+			i += 8
+		}
+		if i+1 >= len(s) {
+			return false
+		}
+		switch {
+		case s[i] == 0xC2 && s[i+1] == 0xA0: // U+00A0
+			return true
+		case s[i] == 0xE2 && s[i+1] == 0x80 && i+2 < len(s) && (s[i+2] == 0xAF || s[i+2] == 0x89): // U+202F, U+2009
+			return true
+		}
+	}
+	return false
+}
+
+// ascii8 reports whether the eight bytes of w are ASCII, in one test.
+func ascii8(w string) bool {
+	_ = w[7]
+	return (uint64(w[0])|uint64(w[1])<<8|uint64(w[2])<<16|uint64(w[3])<<24|
+		uint64(w[4])<<32|uint64(w[5])<<40|uint64(w[6])<<48|uint64(w[7])<<56)&0x8080808080808080 == 0
+}
+
+// isVisibleASCII reports whether c is an ASCII character that is no white
+// space, which strings.TrimSpace keeps.
+func isVisibleASCII(c byte) bool { return c > ' ' && c < utf8.RuneSelf }
 
 var spaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2009", " ")
 

@@ -130,6 +130,9 @@ func checkAgainstReference(t *testing.T, v string) {
 			t.Errorf("%+v: parseInt(%q) = %v, %v; reference %v, %v", st, v, n, ok, wn, wok)
 		}
 	}
+	if got, want := cellText(v), strings.TrimSpace(spaces.Replace(v)); got != want {
+		t.Errorf("cellText(%q) = %q; want %q", v, got, want)
+	}
 	if got, want := ambiguousNumber(v), referenceAmbiguous.MatchString(v); got != want {
 		t.Errorf("ambiguousNumber(%q) = %v; the pattern says %v", v, got, want)
 	}
@@ -154,6 +157,8 @@ func TestNumbersAgreeWithReference(t *testing.T) {
 		"12 %", "1e5", "1E5", "0x10", "1_000", "inf", "NaN", "١٢", "1'234,5", "1\u00a0234", "1٬234٫5",
 		"+-1", "--1", "−−1", "− 1", "+ 1", "€", "EUR", "%", "1 €", "€1", "1€", "12abc", "abc12",
 		"+1.234", "-1,234", "1.234.567", "123.456.789.012", "1234.567", "12.34.567",
+		" 12 ", "\t12\r", "1\u202f234", "1\u2009234", "\u00a012\u00a0", "\u00a0", "\u202f", "\xc2", "\xe2\x80",
+		"\xe2\x80\xaf", "12 \u2028", "\u0085x", "x\u3000", "ü", "\x7f",
 	}
 	for _, c := range cells {
 		checkAgainstReference(t, c)

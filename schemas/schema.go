@@ -55,13 +55,19 @@ type Schema struct {
 	ForeignKeys []Relation `json:"foreignKeys"`
 
 	missing map[string]bool
-	fields  []pipeline.Field
+	// onlyEmptyMissing is set when only an empty cell is missing, the
+	// default.
+	onlyEmptyMissing bool
+	fields           []pipeline.Field
 }
 
 // isMissing reports whether a cell's text stands for a missing value. The
 // list is short, most often just "", and a loop beats a map's hashing.
 func (s *Schema) isMissing(v string) bool {
-	if len(s.Missing) > 8 {
+	switch {
+	case s.onlyEmptyMissing:
+		return v == ""
+	case len(s.Missing) > 8:
 		return s.missing[v]
 	}
 	for _, m := range s.Missing {
@@ -143,6 +149,7 @@ func Parse(file string, data []byte) (*Schema, error) {
 	for _, m := range s.Missing {
 		s.missing[m] = true
 	}
+	s.onlyEmptyMissing = len(s.missing) == 1 && s.missing[""]
 	if len(s.TableFields) == 0 {
 		return nil, fmt.Errorf("%w: %s: no fields", ErrSchema, file)
 	}
