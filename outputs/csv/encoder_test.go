@@ -3,6 +3,8 @@ package csv
 import (
 	"bytes"
 	stdcsv "encoding/csv"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,4 +174,33 @@ func TestTextDates(t *testing.T) {
 			t.Errorf("Text(%v) = %s, want %s", d, got, d.Format("2006-01-02"))
 		}
 	}
+}
+
+// TestFormulaStart: formulaLike asks pipeline.FormulaLike only about text
+// whose first byte formulaStart marks, so every formula-like text must
+// start with such a byte.
+func TestFormulaStart(t *testing.T) {
+	for c := range 256 {
+		for _, rest := range []string{"", "1", "=1", " ", "HYPERLINK(\"x\")", "\t=", "ö", "\xff"} {
+			s := string([]byte{byte(c)}) + rest
+			if pipeline.FormulaLike(s) && !formulaLike(s) {
+				t.Errorf("%q is formula-like, but formulaStart[%#x] is false", s, c)
+			}
+		}
+	}
+}
+
+// FuzzAppendFloat checks appendFloat against strconv, also for amounts
+// rounded to the cent.
+func FuzzAppendFloat(f *testing.F) {
+	for _, v := range []float64{0, math.Copysign(0, -1), 1250.5, -5, 0.05, 0.1 + 0.2, 4499, 226000, 1e13, 1e300, math.NaN(), math.Inf(-1), 5e-324} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v float64) {
+		for _, x := range []float64{v, math.Round(v*100) / 100, math.Round(v) / 100} {
+			if got, want := string(appendFloat(nil, x)), strconv.FormatFloat(x, 'f', -1, 64); got != want {
+				t.Errorf("appendFloat(%v) = %s, want %s", x, got, want)
+			}
+		}
+	})
 }

@@ -19,6 +19,8 @@ type shape struct {
 	// in rings.
 	rings []int
 	polys []int
+	// cache holds recent projected positions; nil without projection.
+	cache *positionCache
 }
 
 // set replaces the shape by g; a nil or empty geometry leaves it empty.
@@ -49,10 +51,12 @@ func (s *shape) addPolygon(p orb.Polygon) error {
 	for i, r := range p {
 		start := len(s.pts)
 		for _, pt := range r {
+			var q orb.Point
 			if s.sys.project != nil {
-				pt = s.sys.project(pt)
+				q = s.project(pt, scale)
+			} else {
+				q = orb.Point{round(pt[0], scale), round(pt[1], scale)}
 			}
-			q := orb.Point{round(pt[0], scale), round(pt[1], scale)}
 			if n := len(s.pts); n > start && s.pts[n-1] == q {
 				continue
 			}
@@ -73,6 +77,40 @@ func (s *shape) addPolygon(p orb.Polygon) error {
 	}
 	s.polys = append(s.polys, len(s.rings))
 	return nil
+}
+
+// project returns pt projected and rounded, from the cache when it is
+// there.
+func (s *shape) project(pt orb.Point, scale float64) orb.Point {
+	if s.cache == nil {
+		s.cache = new(positionCache)
+	}
+	x, y := math.Float64bits(pt[0]), math.Float64bits(pt[1])
+	e := &s.cache[((x*0x9e3779b97f4a7c15)^y)*0xbf58476d1ce4e5b9>>(64-cacheBits)]
+	if e.ok && e.x == x && e.y == y {
+		return e.q
+	}
+	q := s.sys.project(pt)
+	q = orb.Point{round(q[0], scale), round(q[1], scale)}
+	*e = cacheEntry{x: x, y: y, q: q, ok: true}
+	return q
+}
+
+// positionCache maps input positions, by their bits, to their projected
+// and rounded form: areas that border each other share the positions of
+// their common boundary, so most positions come twice, and a projection
+// costs some 25 calls of math functions. It is direct-mapped, so a
+// position only displaces the one of its slot; 2^16 slots (3 MiB) reach
+// back over some hundred areas, as far as the next row of neighbours in a
+// city sorted by code.
+type positionCache [1 << cacheBits]cacheEntry
+
+const cacheBits = 16
+
+type cacheEntry struct {
+	x, y uint64
+	q    orb.Point
+	ok   bool
 }
 
 // round rounds v to the decimals of scale, 10^decimals.
