@@ -87,9 +87,14 @@ func (fr *fileReader) decodeGeometry(raw []byte) parsedGeometry {
 	if len(raw) == 0 || string(raw) == "null" {
 		return parsedGeometry{null: true}
 	}
-	if g, ok := fr.fastGeometry(raw); ok {
+	if g, ok := fr.fastGeometry(&cursor{b: raw}); ok {
 		return g
 	}
+	return fr.slowGeometry(raw)
+}
+
+// slowGeometry decodes a geometry with orb.
+func (fr *fileReader) slowGeometry(raw []byte) parsedGeometry {
 	n := positions(raw)
 	if n > fr.maxFeatureVertices {
 		return parsedGeometry{n: n, tooMany: true}
@@ -121,6 +126,7 @@ func (fr *fileReader) fastFeature(raw []byte) (parsedFeature, bool) {
 	c := cursor{b: raw, i: 1}
 	var f parsedFeature
 	var geom []byte
+	var fast *parsedGeometry // the geometry, decoded where it was read
 	var seen [4]bool
 	c.space()
 	for c.b[c.i] == '"' {
@@ -162,6 +168,11 @@ func (fr *fileReader) fastFeature(raw []byte) (parsedFeature, bool) {
 			}
 			f.props = p
 		case k == 3: // geometry
+			if pg, ok := fr.fastGeometry(&c); ok {
+				geom, fast = nil, &pg
+				break
+			}
+			c.i = start
 			c.skip()
 			geom = raw[start:c.i]
 		}
@@ -178,7 +189,11 @@ func (fr *fileReader) fastFeature(raw []byte) (parsedFeature, bool) {
 		return parsedFeature{typ: f.typ}, true
 	}
 	f.feature = true
-	f.geom = fr.decodeGeometry(geom)
+	if fast != nil {
+		f.geom = *fast
+	} else {
+		f.geom = fr.decodeGeometry(geom)
+	}
 	return f, true
 }
 
@@ -261,14 +276,16 @@ func fastProperties(raw []byte) (orbgeojson.Properties, bool) {
 	return p, true
 }
 
-// fastGeometry decodes a Polygon or MultiPolygon of the common shape; false
-// leaves it to orb.
-func (fr *fileReader) fastGeometry(raw []byte) (parsedGeometry, bool) {
-	if raw[0] != '{' {
+// fastGeometry decodes the geometry at c, a Polygon or MultiPolygon of the
+// common shape, and moves past it; false leaves it to orb, with c anywhere
+// in it.
+func (fr *fileReader) fastGeometry(c *cursor) (parsedGeometry, bool) {
+	geomStart := c.i
+	if c.b[c.i] != '{' {
 		return parsedGeometry{}, false
 	}
-	c := cursor{b: raw, i: 1}
-	cp := coordParser{fr: fr, c: &c}
+	c.i++
+	cp := coordParser{fr: fr, c: c}
 	var typ []byte
 	coords, extra, decoded := -1, false, false
 	var g orb.Geometry
@@ -294,10 +311,14 @@ func (fr *fileReader) fastGeometry(raw []byte) (parsedGeometry, bool) {
 				return parsedGeometry{}, false
 			}
 			coords = c.i
-			if t := string(typ); t == "Polygon" || t == "MultiPolygon" {
+			if t := polygonType(typ); t != "" {
 				var ok bool
 				if g, ok = cp.geometry(t); !ok && !cp.over {
 					return parsedGeometry{}, false
+				}
+				if cp.over {
+					c.i = coords
+					c.skip()
 				}
 				decoded = true
 			} else {
@@ -315,8 +336,11 @@ func (fr *fileReader) fastGeometry(raw []byte) (parsedGeometry, bool) {
 			c.space()
 		}
 	}
-	t := string(typ)
-	if coords < 0 || t != "Polygon" && t != "MultiPolygon" {
+	c.i++ // the closing brace
+	end := c.i
+	raw := c.b[geomStart:end]
+	t := polygonType(typ)
+	if coords < 0 || t == "" {
 		return parsedGeometry{}, false
 	}
 	if !decoded {
@@ -325,6 +349,7 @@ func (fr *fileReader) fastGeometry(raw []byte) (parsedGeometry, bool) {
 		if g, ok = cp.geometry(t); !ok && !cp.over {
 			return parsedGeometry{}, false
 		}
+		c.i = end
 	}
 	if cp.over {
 		return parsedGeometry{n: positions(raw), tooMany: true}, true
@@ -334,6 +359,17 @@ func (fr *fileReader) fastGeometry(raw []byte) (parsedGeometry, bool) {
 		n = positions(raw)
 	}
 	return parsedGeometry{n: n, typ: t, g: g}, true
+}
+
+// polygonType is t if it names a Polygon or MultiPolygon, else "".
+func polygonType(t []byte) string {
+	switch string(t) {
+	case "Polygon":
+		return "Polygon"
+	case "MultiPolygon":
+		return "MultiPolygon"
+	}
+	return ""
 }
 
 // coordParser reads the coordinates of a polygon or multipolygon, each

@@ -40,11 +40,12 @@ func (fr *fileReader) checkOverlaps(areas []area) {
 	for i, a := range areas {
 		bounds[i] = a.src.Bound()
 	}
-	var o overlapTester
-	for _, pair := range candidatePairs(bounds) {
+	pairs := candidatePairs(bounds)
+	may := mayOverlapAll(areas, bounds, pairs)
+	for k, pair := range pairs {
 		i, j := pair[0], pair[1]
 		a, b := areas[i], areas[j]
-		if !o.mayOverlap(a.src, b.src, bounds[i], bounds[j]) {
+		if !may[k] {
 			continue
 		}
 		inter, err := geom.Intersection(g(i), g(j))

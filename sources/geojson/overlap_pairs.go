@@ -2,8 +2,11 @@ package geojson
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 )
@@ -13,29 +16,61 @@ import (
 // their west edge, so a tiling of n areas costs about n·√n box tests, not
 // n²: 50,000 areas are paired in well under a second.
 func candidatePairs(bounds []orb.Bound) [][2]int {
-	order := make([]int, len(bounds))
-	for i := range bounds {
-		order[i] = i
+	// The boxes are copied in sweep order, so that the inner loop reads
+	// memory in sequence.
+	type indexed struct {
+		orb.Bound
+		i int
 	}
-	sort.Slice(order, func(x, y int) bool { return bounds[order[x]].Min[0] < bounds[order[y]].Min[0] })
+	sorted := make([]indexed, len(bounds))
+	for i, b := range bounds {
+		sorted[i] = indexed{b, i}
+	}
+	slices.SortStableFunc(sorted, func(x, y indexed) int { return cmp.Compare(x.Min[0], y.Min[0]) })
 	var pairs [][2]int
-	for x, i := range order {
-		for _, j := range order[x+1:] {
-			if bounds[j].Min[0] > bounds[i].Max[0] {
+	for x, a := range sorted {
+		for _, b := range sorted[x+1:] {
+			if b.Min[0] > a.Max[0] {
 				break
 			}
-			if bounds[i].Intersects(bounds[j]) {
-				pairs = append(pairs, [2]int{min(i, j), max(i, j)})
+			if b.Min[1] <= a.Max[1] && b.Max[1] >= a.Min[1] {
+				pairs = append(pairs, [2]int{min(a.i, b.i), max(a.i, b.i)})
 			}
 		}
 	}
-	sort.Slice(pairs, func(x, y int) bool {
-		if pairs[x][1] != pairs[y][1] {
-			return pairs[x][1] < pairs[y][1]
+	slices.SortFunc(pairs, func(x, y [2]int) int {
+		if c := cmp.Compare(x[1], y[1]); c != 0 {
+			return c
 		}
-		return pairs[x][0] < pairs[y][0]
+		return cmp.Compare(x[0], y[0])
 	})
 	return pairs
+}
+
+// mayOverlapAll is mayOverlap for each pair of areas, on all processors:
+// the pairs are independent, and each result has its pair's place.
+func mayOverlapAll(areas []area, bounds []orb.Bound, pairs [][2]int) []bool {
+	may := make([]bool, len(pairs))
+	const block = 256
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (len(pairs)+block-1)/block) {
+		wg.Go(func() {
+			var o overlapTester
+			for {
+				start := int(next.Add(block)) - block
+				if start >= len(pairs) {
+					return
+				}
+				for k := start; k < min(start+block, len(pairs)); k++ {
+					i, j := pairs[k][0], pairs[k][1]
+					may[k] = o.mayOverlap(areas[i].src, areas[j].src, bounds[i], bounds[j])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return may
 }
 
 // mayOverlap reports whether the interiors of a and b may overlap. It is
