@@ -100,6 +100,9 @@ type overlapTester struct {
 	cuts   []float64
 	// start, near and fill group pairs by the edges of one area.
 	start, near, fill []int32
+	// found and order are the scratch of segmentsIn.
+	found []boxedSegment
+	order []edge
 }
 
 type boxedSegment struct {
@@ -113,15 +116,12 @@ func (o *overlapTester) mayOverlap(a, b orb.MultiPolygon, ba, bb orb.Bound) bool
 	if !ok {
 		return false
 	}
-	o.own[0], o.own[1] = segmentsIn(o.own[0][:0], a, box), segmentsIn(o.own[1][:0], b, box)
+	o.own[0], o.own[1] = o.segmentsIn(0, a, box), o.segmentsIn(1, b, box)
 	sa, sb := o.own[0], o.own[1]
 	if len(sa) == 0 || len(sb) == 0 {
 		// Neither boundary near the other: one may hold the other whole.
 		return true
 	}
-	byWest := func(x, y boxedSegment) int { return cmp.Compare(x.box.Min[0], y.box.Min[0]) }
-	slices.SortFunc(sa, byWest)
-	slices.SortFunc(sb, byWest)
 	o.sweep()
 	for _, p := range o.pairs {
 		if crosses(sa[p[0]].segment, sb[p[1]].segment) {
@@ -148,6 +148,23 @@ func (o *overlapTester) group(side int) {
 		fill[p[side]]++
 	}
 	o.fill = fill
+}
+
+// segmentsIn returns the edges of mp whose box meets box, sorted by their
+// west end, in the scratch of side. The sort moves small keys, not the
+// edges.
+func (o *overlapTester) segmentsIn(side int, mp orb.MultiPolygon, box orb.Bound) []boxedSegment {
+	o.found = segmentsIn(o.found[:0], mp, box)
+	o.order = o.order[:0]
+	for k, s := range o.found {
+		o.order = append(o.order, edge{minX: s.box.Min[0], i: int32(k)})
+	}
+	slices.SortFunc(o.order, byWestEnd)
+	out := o.own[side][:0]
+	for _, e := range o.order {
+		out = append(out, o.found[e.i])
+	}
+	return out
 }
 
 // sweep fills pairs with the edges of a and b, sorted by west end, whose

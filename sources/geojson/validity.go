@@ -1,7 +1,6 @@
 package geojson
 
 import (
-	"cmp"
 	"math"
 	"regexp"
 	"slices"
@@ -131,16 +130,16 @@ func (fr *fileReader) simpleRing(r orb.Ring) bool {
 	edges := fr.edges[:0]
 	for i := range m {
 		a, b := r[i], r[i+1]
-		edges = append(edges, edge{min(a[0], b[0]), max(a[0], b[0]), i})
+		edges = append(edges, edge{min(a[0], b[0]), max(a[0], b[0]), int32(i)})
 	}
-	slices.SortFunc(edges, func(x, y edge) int { return cmp.Compare(x.minX, y.minX) })
+	slices.SortFunc(edges, byWestEnd)
 	fr.edges = edges
 	for x, e := range edges {
 		for _, f := range edges[x+1:] {
 			if f.minX > e.maxX {
 				break
 			}
-			i, j := min(e.i, f.i), max(e.i, f.i)
+			i, j := int(min(e.i, f.i)), int(max(e.i, f.i))
 			if j == i+1 || i == 0 && j == m-1 {
 				continue // neighbours, checked above
 			}
@@ -159,7 +158,18 @@ func (fr *fileReader) simpleRing(r orb.Ring) bool {
 // edge is an edge of a ring by its index, with its extent in x.
 type edge struct {
 	minX, maxX float64
-	i          int
+	i          int32
+}
+
+// byWestEnd orders edges by their west end; coordinates are finite.
+func byWestEnd(x, y edge) int {
+	switch {
+	case x.minX < y.minX:
+		return -1
+	case x.minX > y.minX:
+		return 1
+	}
+	return 0
 }
 
 // apart reports whether both ends of t lie surely on one side of the line
