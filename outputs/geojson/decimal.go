@@ -32,15 +32,16 @@ func appendFixed(b []byte, v float64, dec int) []byte {
 	if frac == 0 {
 		return b
 	}
-	for frac%10 == 0 {
+	// The decimals with leading zeros, then without trailing ones.
+	var d [len(pow10)]byte
+	for i := dec - 1; i >= 0; i-- {
+		d[i] = byte('0' + frac%10)
 		frac /= 10
-		div /= 10
+	}
+	end := dec
+	for d[end-1] == '0' {
+		end--
 	}
 	b = append(b, '.')
-	// frac has the digits of the decimals without trailing zeros; leading
-	// zeros come from the number of digits it lacks.
-	for div /= 10; div > frac && div > 1; div /= 10 {
-		b = append(b, '0')
-	}
-	return strconv.AppendUint(b, frac, 10)
+	return append(b, d[:end]...)
 }
