@@ -4,10 +4,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"errors"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -265,4 +268,29 @@ func FuzzCheckText(f *testing.F) {
 			t.Errorf("checkText(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// When the rows cannot be kept in a temporary file, Write or Close says so
+// and nothing is written.
+func TestTemporaryFileFails(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	var buf bytes.Buffer
+	enc, err := Format{}.NewEncoder(&buf, sampleDataset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range manyFeatures(20_000) {
+		if err = enc.Write(f); err != nil {
+			break
+		}
+	}
+	if cerr := enc.Close(); err == nil {
+		err = cerr
+	}
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "temporary file") {
+		t.Errorf("error = %v, want one about the temporary file", err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("%d bytes written", buf.Len())
+	}
 }

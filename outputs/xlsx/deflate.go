@@ -19,8 +19,8 @@ import (
 const chunkSize = 1 << 20
 
 // deflater compresses the XML of the rows while they are written, on other
-// cores, into a temporary file: deflating takes three times as long as
-// producing the XML, and at Close only the rest is left to do.
+// cores, into a temporary file: deflating takes two to three times as long
+// as producing the XML, and at Close only the rest is left to do.
 //
 // The rows are cut into chunks; each worker deflates a chunk with a flush
 // at its end, so that the compressed chunks joined in row order are one
@@ -116,12 +116,17 @@ func (d *deflater) join() {
 	for c := range d.order {
 		<-c.ready
 		if d.err == nil && d.file == nil {
-			if d.file, d.err = os.CreateTemp("", "aktionsplan-xlsx-*"); d.err == nil {
+			var err error
+			if d.file, err = os.CreateTemp("", "aktionsplan-xlsx-*"); err != nil {
+				d.fail(err)
+			} else {
 				w = bufio.NewWriterSize(d.file, 256<<10)
 			}
 		}
 		if d.err == nil {
-			_, d.err = w.Write(c.comp.Bytes())
+			if _, err := w.Write(c.comp.Bytes()); err != nil {
+				d.fail(err)
+			}
 			d.sum.crc = crc32Combine(d.sum.crc, c.crc, int64(len(c.raw)))
 			d.sum.raw += int64(len(c.raw))
 			d.sum.comp += int64(c.comp.Len())
@@ -130,23 +135,31 @@ func (d *deflater) join() {
 		d.free <- c
 	}
 	if d.err == nil && w != nil {
-		d.err = w.Flush()
-	}
-	if d.err != nil {
-		d.err = fmt.Errorf("temporary file of the rows: %w", d.err)
+		if err := w.Flush(); err != nil {
+			d.fail(err)
+		}
 	}
 }
+
+func (d *deflater) fail(err error) { d.err = fmt.Errorf("temporary file of the rows: %w", err) }
 
 // finish compresses the rest and waits for the workers. rows reads the
 // compressed rows; it is valid until close.
 func (d *deflater) finish() (rows io.Reader, sum deflated, err error) {
+	if !d.started {
+		// Rows that fit in a chunk need neither workers nor a file.
+		var comp bytes.Buffer
+		fw := getFlateWriter(&comp)
+		_, _ = fw.Write(d.buf) // a bytes.Buffer does not fail
+		_ = fw.Flush()
+		flateWriters.Put(fw)
+		sum := deflated{raw: int64(len(d.buf)), comp: int64(comp.Len()), crc: crc32.ChecksumIEEE(d.buf)}
+		return &comp, sum, nil
+	}
 	if len(d.buf) > 0 {
 		if err := d.send(); err != nil {
 			return nil, sum, err
 		}
-	}
-	if !d.started {
-		return bytes.NewReader(nil), sum, nil
 	}
 	d.stop()
 	if d.err != nil {
