@@ -81,3 +81,7 @@ func (w *file) abandon() {
 }
 
 func (w *file) sum() string { return hex.EncodeToString(w.hash.Sum(nil)) }
+
+// Written returns the size and the SHA-256 (hex) of what was written, so
+// that a caller need not hash the bytes a second time.
+func (w *file) Written() (int64, string) { return w.size, w.sum() }
