@@ -2,6 +2,7 @@ package csv
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -242,20 +243,38 @@ func (d *decoder) fill() {
 }
 
 // convert decodes single-byte text into conv up to the first undefined byte.
+// Text is mostly ASCII, which stays as it is: runs of it are found eight
+// bytes at a time and copied whole.
 func (d *decoder) convert(src []byte) (int, bool) {
 	d.conv = d.conv[:0]
-	for i, c := range src {
-		if c < utf8.RuneSelf {
-			d.conv = append(d.conv, c)
-			continue
+	for i := 0; i < len(src); {
+		j := asciiRun(src[i:]) + i
+		d.conv = append(d.conv, src[i:j]...)
+		if j == len(src) {
+			break
 		}
-		r := d.table[c]
+		r := d.table[src[j]]
 		if r == noRune {
-			return i, true
+			return j, true
 		}
 		d.conv = utf8.AppendRune(d.conv, r)
+		i = j + 1
 	}
 	return len(src), false
+}
+
+// asciiRun returns the length of the ASCII text at the start of b.
+func asciiRun(b []byte) int {
+	n := 0
+	for ; n+8 <= len(b); n += 8 {
+		if binary.LittleEndian.Uint64(b[n:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for n < len(b) && b[n] < utf8.RuneSelf {
+		n++
+	}
+	return n
 }
 
 // validUTF8 returns the length of the valid UTF-8 at the start of b, leaving

@@ -378,6 +378,11 @@ func TestDecoderChunks(t *testing.T) {
 	}{
 		{UTF8, []byte("Hörde;€ 12;\U0001F600\nDorstfelder Brücke")},
 		{Windows1252, []byte("H\xf6rde;\x80 12;\x84x\x93\n")},
+		// Runs of ASCII longer and shorter than the eight bytes the
+		// decoder skips at a time, around characters of two and three
+		// bytes in UTF-8.
+		{Windows1252, []byte("Stadtteilfest am Borsigplatz\xe4\xf6\xfc\xdf;1.250,50 \x80;abcdefg\xe9abcdefgh\xe9abcdefghi\xe9\r\n\x80")},
+		{ISO8859_1, []byte("Projektkonferenz Aktionsraum H\xf6rde\n\xa0x\xffyz")},
 	} {
 		want := decodeLossy(tc.in, tc.enc)
 		for name, r := range map[string]io.Reader{
