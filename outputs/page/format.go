@@ -87,12 +87,15 @@ func formatSize(n int64) string {
 	return formatNumber(v, 1) + " " + suffix
 }
 
-// withUnit appends a unit to a formatted number: "19,4 %", "1.600,00 EUR".
-func withUnit(s, unit string) string {
-	if unit == "" {
-		return s
+// withUnit writes v with dec decimals (see formatNumber) and a unit:
+// "19,4 %", "1.600,00 EUR".
+func withUnit(v float64, dec int, unit string) string {
+	var buf [48]byte
+	b := appendNumber(buf[:0], v, dec)
+	if unit != "" {
+		b = append(append(b, "\u00a0"...), unit...)
 	}
-	return s + "\u00a0" + unit
+	return string(b)
 }
 
 // decimals is the number of decimals (at most max) that writes every value

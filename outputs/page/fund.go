@@ -81,7 +81,7 @@ func flag(f pipeline.Feature, i int) (bool, bool) {
 }
 
 // euro writes an amount with cents: 1.600,00 EUR.
-func euro(v float64) string { return withUnit(formatNumber(v, 2), "EUR") }
+func euro(v float64) string { return withUnit(v, 2, "EUR") }
 
 // newFund draws the Aktionsraumfonds of every area in its latest year.
 // areas holds code and name of rel.Areas in the same order. It returns nil

@@ -198,7 +198,7 @@ func (f *figure) legend() []legendClass {
 
 // format writes a value of the figure with its unit.
 func (f *figure) format(v float64) string {
-	return withUnit(formatNumber(v, f.dec), f.column.Unit)
+	return withUnit(v, f.dec, f.column.Unit)
 }
 
 // keyFigures are the columns of the areas dataset that the map shows: those
@@ -340,7 +340,10 @@ func pathData(mp orb.MultiPolygon) string {
 }
 
 // coord writes a position in the drawing to 0.1 px.
-func coord(v float64) string { return string(appendCoord(nil, v)) }
+func coord(v float64) string {
+	var buf [24]byte
+	return string(appendCoord(buf[:0], v))
+}
 
 func appendCoord(b []byte, v float64) []byte {
 	return appendFixed(b, math.Round(v*10)/10, 1)
