@@ -1,7 +1,6 @@
 package geojson
 
 import (
-	"cmp"
 	"runtime"
 	"slices"
 	"sort"
@@ -16,34 +15,31 @@ import (
 // their west edge, so a tiling of n areas costs about n·√n box tests, not
 // n²: 50,000 areas are paired in well under a second.
 func candidatePairs(bounds []orb.Bound) [][2]int {
+	var w westOrder
+	w.sort(len(bounds), func(i int) float64 { return bounds[i].Min[0] })
 	// The boxes are copied in sweep order, so that the inner loop reads
 	// memory in sequence.
-	type indexed struct {
-		orb.Bound
-		i int
+	sorted := make([]orb.Bound, len(bounds))
+	for k := range sorted {
+		sorted[k] = bounds[w.index(k)]
 	}
-	sorted := make([]indexed, len(bounds))
-	for i, b := range bounds {
-		sorted[i] = indexed{b, i}
-	}
-	slices.SortStableFunc(sorted, func(x, y indexed) int { return cmp.Compare(x.Min[0], y.Min[0]) })
-	var pairs [][2]int
+	var keys []uint64 // j<<32 | i, to sort by j and then i
 	for x, a := range sorted {
-		for _, b := range sorted[x+1:] {
-			if b.Min[0] > a.Max[0] {
+		for y := x + 1; y < len(sorted); y++ {
+			if w.west(y) > a.Max[0] {
 				break
 			}
-			if b.Min[1] <= a.Max[1] && b.Max[1] >= a.Min[1] {
-				pairs = append(pairs, [2]int{min(a.i, b.i), max(a.i, b.i)})
+			if b := sorted[y]; b.Min[0] <= a.Max[0] && b.Max[0] >= a.Min[0] && b.Min[1] <= a.Max[1] && b.Max[1] >= a.Min[1] {
+				i, j := w.index(x), w.index(y)
+				keys = append(keys, uint64(max(i, j))<<32|uint64(min(i, j)))
 			}
 		}
 	}
-	slices.SortFunc(pairs, func(x, y [2]int) int {
-		if c := cmp.Compare(x[1], y[1]); c != 0 {
-			return c
-		}
-		return cmp.Compare(x[0], y[0])
-	})
+	slices.Sort(keys)
+	pairs := make([][2]int, len(keys))
+	for k, key := range keys {
+		pairs[k] = [2]int{int(key & (1<<32 - 1)), int(key >> 32)}
+	}
 	return pairs
 }
 
@@ -102,12 +98,14 @@ type overlapTester struct {
 	start, near, fill []int32
 	// found and order are the scratch of segmentsIn.
 	found []boxedSegment
-	order []edge
+	order westOrder
 }
 
 type boxedSegment struct {
 	segment
 	box orb.Bound
+	// west is box.Min[0] rounded down, as the sweep sorted it.
+	west float64
 }
 
 // mayOverlap is mayOverlap for areas with the bounds ba and bb.
@@ -155,14 +153,12 @@ func (o *overlapTester) group(side int) {
 // edges.
 func (o *overlapTester) segmentsIn(side int, mp orb.MultiPolygon, box orb.Bound) []boxedSegment {
 	o.found = segmentsIn(o.found[:0], mp, box)
-	o.order = o.order[:0]
-	for k, s := range o.found {
-		o.order = append(o.order, edge{minX: s.box.Min[0], i: int32(k)})
-	}
-	slices.SortFunc(o.order, byWestEnd)
+	o.order.sort(len(o.found), func(k int) float64 { return o.found[k].box.Min[0] })
 	out := o.own[side][:0]
-	for _, e := range o.order {
-		out = append(out, o.found[e.i])
+	for k := range o.order.keys {
+		s := o.found[o.order.index(k)]
+		s.west = o.order.west(k)
+		out = append(out, s)
 	}
 	return out
 }
@@ -174,17 +170,17 @@ func (o *overlapTester) sweep() {
 	var next [2]int
 	for next[0] < len(o.own[0]) || next[1] < len(o.own[1]) {
 		side := 1
-		if next[1] >= len(o.own[1]) || next[0] < len(o.own[0]) && o.own[0][next[0]].box.Min[0] <= o.own[1][next[1]].box.Min[0] {
+		if next[1] >= len(o.own[1]) || next[0] < len(o.own[0]) && o.own[0][next[0]].west <= o.own[1][next[1]].west {
 			side = 0
 		}
 		k := next[side]
 		next[side]++
-		x, other := o.own[side][k].box, o.own[1-side]
+		x, west, other := o.own[side][k].box, o.own[side][k].west, o.own[1-side]
 		act := o.active[1-side][:0]
 		for _, q := range o.active[1-side] {
-			if y := other[q].box; y.Max[0] >= x.Min[0] {
+			if y := other[q].box; y.Max[0] >= west {
 				act = append(act, q)
-				if y.Min[1] <= x.Max[1] && x.Min[1] <= y.Max[1] {
+				if y.Max[0] >= x.Min[0] && y.Min[0] <= x.Max[0] && y.Min[1] <= x.Max[1] && x.Min[1] <= y.Max[1] {
 					p := [2]int32{int32(k), q}
 					if side == 1 {
 						p = [2]int32{q, int32(k)}
@@ -224,7 +220,7 @@ func segmentsIn(out []boxedSegment, mp orb.MultiPolygon, box orb.Bound) []boxedS
 					Max: orb.Point{max(s[0][0], s[1][0]), max(s[0][1], s[1][1])},
 				}
 				if b.Min[0] <= box.Max[0] && b.Max[0] >= box.Min[0] && b.Min[1] <= box.Max[1] && b.Max[1] >= box.Min[1] {
-					out = append(out, boxedSegment{s, b})
+					out = append(out, boxedSegment{segment: s, box: b})
 				}
 			}
 		}

@@ -144,3 +144,28 @@ func mayOverlapAllEdges(a, b orb.MultiPolygon) bool {
 	}
 	return inside(sa, sb, b) || inside(sb, sa, a)
 }
+
+// TestCandidatePairsAll compares the sweep with testing every pair of
+// boxes, on random boxes of a small grid around zero (many equal and
+// touching edges, negative coordinates).
+func TestCandidatePairsAll(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for range 200 {
+		bounds := make([]orb.Bound, 1+rnd.IntN(40))
+		for i := range bounds {
+			x, y := float64(rnd.IntN(20)-10)/4, float64(rnd.IntN(20)-10)/4
+			bounds[i] = orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + float64(rnd.IntN(4))/4, y + float64(rnd.IntN(4))/4}}
+		}
+		var want [][2]int
+		for j := range bounds {
+			for i := range j {
+				if bounds[i].Intersects(bounds[j]) {
+					want = append(want, [2]int{i, j})
+				}
+			}
+		}
+		if got := candidatePairs(bounds); !slices.Equal(got, want) {
+			t.Fatalf("candidatePairs(%v)\n got %v\nwant %v", bounds, got, want)
+		}
+	}
+}

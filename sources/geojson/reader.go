@@ -152,8 +152,8 @@ type fileReader struct {
 	// scratch holds the positions of the ring being read, arena the rings.
 	scratch []orb.Point
 	arena   arena
-	// edges is the scratch of simpleRing.
-	edges []edge
+	// order is the scratch of simpleRing.
+	order westOrder
 }
 
 // area is a usable boundary with its geometry in the file's system.

@@ -3,7 +3,6 @@ package geojson
 import (
 	"math"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -127,24 +126,23 @@ func (fr *fileReader) simpleRing(r orb.Ring) bool {
 			return false
 		}
 	}
-	edges := fr.edges[:0]
-	for i := range m {
-		a, b := r[i], r[i+1]
-		edges = append(edges, edge{min(a[0], b[0]), max(a[0], b[0]), int32(i)})
-	}
-	slices.SortFunc(edges, byWestEnd)
-	fr.edges = edges
-	for x, e := range edges {
-		for _, f := range edges[x+1:] {
-			if f.minX > e.maxX {
+	w := &fr.order
+	w.sort(m, func(i int) float64 { return min(r[i][0], r[i+1][0]) })
+	for x := range w.keys {
+		e := w.index(x)
+		eastX := max(r[e][0], r[e+1][0])
+		for y := x + 1; y < len(w.keys); y++ {
+			if w.west(y) > eastX {
 				break
 			}
-			i, j := int(min(e.i, f.i)), int(max(e.i, f.i))
+			f := w.index(y)
+			i, j := min(e, f), max(e, f)
 			if j == i+1 || i == 0 && j == m-1 {
 				continue // neighbours, checked above
 			}
 			s, t := segment{r[i], r[i+1]}, segment{r[j], r[j+1]}
-			if max(s[0][1], s[1][1]) < min(t[0][1], t[1][1]) || max(t[0][1], t[1][1]) < min(s[0][1], s[1][1]) {
+			if max(s[0][0], s[1][0]) < min(t[0][0], t[1][0]) || max(t[0][0], t[1][0]) < min(s[0][0], s[1][0]) ||
+				max(s[0][1], s[1][1]) < min(t[0][1], t[1][1]) || max(t[0][1], t[1][1]) < min(s[0][1], s[1][1]) {
 				continue
 			}
 			if !apart(s, t) && !apart(t, s) {
@@ -153,23 +151,6 @@ func (fr *fileReader) simpleRing(r orb.Ring) bool {
 		}
 	}
 	return true
-}
-
-// edge is an edge of a ring by its index, with its extent in x.
-type edge struct {
-	minX, maxX float64
-	i          int32
-}
-
-// byWestEnd orders edges by their west end; coordinates are finite.
-func byWestEnd(x, y edge) int {
-	switch {
-	case x.minX < y.minX:
-		return -1
-	case x.minX > y.minX:
-		return 1
-	}
-	return 0
 }
 
 // apart reports whether both ends of t lie surely on one side of the line
