@@ -36,12 +36,18 @@ func (fr *fileReader) checkOverlaps(areas []area) {
 		}
 		return *gs[i]
 	}
+	outlines := make([]outline, len(areas))
 	bounds := make([]orb.Bound, len(areas))
+	var runs []run
 	for i, a := range areas {
-		bounds[i] = a.src.Bound()
+		n := len(runs)
+		runs = appendRuns(runs, a.src)
+		outlines[i] = outline{mp: a.src, bound: a.src.Bound()}
+		bounds[i] = outlines[i].bound
+		outlines[i].runs = runs[n:len(runs):len(runs)]
 	}
 	pairs := candidatePairs(bounds)
-	may := mayOverlapAll(areas, bounds, pairs)
+	may := mayOverlapAll(outlines, pairs)
 	for k, pair := range pairs {
 		i, j := pair[0], pair[1]
 		a, b := areas[i], areas[j]

@@ -45,7 +45,7 @@ func candidatePairs(bounds []orb.Bound) [][2]int {
 
 // mayOverlapAll is mayOverlap for each pair of areas, on all processors:
 // the pairs are independent, and each result has its pair's place.
-func mayOverlapAll(areas []area, bounds []orb.Bound, pairs [][2]int) []bool {
+func mayOverlapAll(outlines []outline, pairs [][2]int) []bool {
 	may := make([]bool, len(pairs))
 	const block = 256
 	var next atomic.Int64
@@ -60,7 +60,7 @@ func mayOverlapAll(areas []area, bounds []orb.Bound, pairs [][2]int) []bool {
 				}
 				for k := start; k < min(start+block, len(pairs)); k++ {
 					i, j := pairs[k][0], pairs[k][1]
-					may[k] = o.mayOverlap(areas[i].src, areas[j].src, bounds[i], bounds[j])
+					may[k] = o.mayOverlap(outlines[i], outlines[j])
 				}
 			}
 		})
@@ -79,7 +79,79 @@ func mayOverlapAll(areas []area, bounds []orb.Bound, pairs [][2]int) []bool {
 // says true.
 func mayOverlap(a, b orb.MultiPolygon) bool {
 	var o overlapTester
-	return o.mayOverlap(a, b, a.Bound(), b.Bound())
+	return o.mayOverlap(newOutline(a), newOutline(b))
+}
+
+// outline is an area's geometry prepared for the overlap test: its bound,
+// and its edges in runs of up to runEdges with the box of each, so that
+// the test skips a run away from where it looks instead of each of its
+// edges.
+type outline struct {
+	mp    orb.MultiPolygon
+	bound orb.Bound
+	runs  []run
+}
+
+// run is the edges from to to-1 of ring ring of polygon poly, edge k going
+// from the ring's point k to point k+1.
+type run struct {
+	box                  orb.Bound
+	poly, ring, from, to int32
+}
+
+const runEdges = 8
+
+func newOutline(mp orb.MultiPolygon) outline {
+	return outline{mp: mp, bound: mp.Bound(), runs: appendRuns(nil, mp)}
+}
+
+// appendRuns appends the runs of mp to out.
+func appendRuns(out []run, mp orb.MultiPolygon) []run {
+	for i, p := range mp {
+		for k, r := range p {
+			for from := 0; from+1 < len(r); from += runEdges {
+				to := min(from+runEdges, len(r)-1)
+				b := orb.Bound{Min: r[from], Max: r[from]}
+				for _, pt := range r[from+1 : to+1] {
+					b.Min = orb.Point{min(b.Min[0], pt[0]), min(b.Min[1], pt[1])}
+					b.Max = orb.Point{max(b.Max[0], pt[0]), max(b.Max[1], pt[1])}
+				}
+				out = append(out, run{b, int32(i), int32(k), int32(from), int32(to)})
+			}
+		}
+	}
+	return out
+}
+
+// contains reports whether p lies inside the area by the even-odd rule over
+// all rings of each polygon (p is known not to lie on an edge near it). A
+// ray from p to the east crosses no edge of a run that lies wholly above
+// or below it.
+func (ol *outline) contains(p orb.Point) bool {
+	in, poly, ring, n := false, int32(-1), int32(-1), 0
+	for _, u := range ol.runs {
+		if u.box.Max[1] <= p[1] || u.box.Min[1] > p[1] {
+			continue
+		}
+		if u.poly != poly || u.ring != ring {
+			if n%2 == 1 {
+				in = !in
+			}
+			n = 0
+			if u.poly != poly {
+				if in {
+					return true
+				}
+				in, poly = false, u.poly
+			}
+			ring = u.ring
+		}
+		n += ringCrossings(ol.mp[u.poly][u.ring][u.from:u.to+1], p)
+	}
+	if n%2 == 1 {
+		in = !in
+	}
+	return in
 }
 
 // overlapTester is mayOverlap with its scratch, reused for every pair of
@@ -108,9 +180,9 @@ type boxedSegment struct {
 	west float64
 }
 
-// mayOverlap is mayOverlap for areas with the bounds ba and bb.
-func (o *overlapTester) mayOverlap(a, b orb.MultiPolygon, ba, bb orb.Bound) bool {
-	box, ok := intersection(ba, bb)
+// mayOverlap is mayOverlap for the outlines of two areas.
+func (o *overlapTester) mayOverlap(a, b outline) bool {
+	box, ok := intersection(a.bound, b.bound)
 	if !ok {
 		return false
 	}
@@ -126,7 +198,7 @@ func (o *overlapTester) mayOverlap(a, b orb.MultiPolygon, ba, bb orb.Bound) bool
 			return true
 		}
 	}
-	return o.pieceInside(0, b, box) || o.pieceInside(1, a, box)
+	return o.pieceInside(0, &b, box) || o.pieceInside(1, &a, box)
 }
 
 // group fills start and near with the edges of the other area paired with
@@ -151,8 +223,8 @@ func (o *overlapTester) group(side int) {
 // segmentsIn returns the edges of mp whose box meets box, sorted by their
 // west end, in the scratch of side. The sort moves small keys, not the
 // edges.
-func (o *overlapTester) segmentsIn(side int, mp orb.MultiPolygon, box orb.Bound) []boxedSegment {
-	o.found = segmentsIn(o.found[:0], mp, box)
+func (o *overlapTester) segmentsIn(side int, ol outline, box orb.Bound) []boxedSegment {
+	o.found = segmentsIn(o.found[:0], ol, box)
 	o.order.sort(len(o.found), func(k int) float64 { return o.found[k].box.Min[0] })
 	out := o.own[side][:0]
 	for k := range o.order.keys {
@@ -208,20 +280,21 @@ func intersection(a, b orb.Bound) (orb.Bound, bool) {
 	}, true
 }
 
-// segmentsIn appends to out the edges of every ring of mp whose box meets
-// box.
-func segmentsIn(out []boxedSegment, mp orb.MultiPolygon, box orb.Bound) []boxedSegment {
-	for _, p := range mp {
-		for _, r := range p {
-			for k := 1; k < len(r); k++ {
-				s := segment{r[k-1], r[k]}
-				b := orb.Bound{
-					Min: orb.Point{min(s[0][0], s[1][0]), min(s[0][1], s[1][1])},
-					Max: orb.Point{max(s[0][0], s[1][0]), max(s[0][1], s[1][1])},
-				}
-				if b.Min[0] <= box.Max[0] && b.Max[0] >= box.Min[0] && b.Min[1] <= box.Max[1] && b.Max[1] >= box.Min[1] {
-					out = append(out, boxedSegment{segment: s, box: b})
-				}
+// segmentsIn appends to out the edges of the area whose box meets box.
+func segmentsIn(out []boxedSegment, ol outline, box orb.Bound) []boxedSegment {
+	for _, u := range ol.runs {
+		if u.box.Min[0] > box.Max[0] || u.box.Max[0] < box.Min[0] || u.box.Min[1] > box.Max[1] || u.box.Max[1] < box.Min[1] {
+			continue
+		}
+		r := ol.mp[u.poly][u.ring]
+		for k := u.from + 1; k <= u.to; k++ {
+			s := segment{r[k-1], r[k]}
+			b := orb.Bound{
+				Min: orb.Point{min(s[0][0], s[1][0]), min(s[0][1], s[1][1])},
+				Max: orb.Point{max(s[0][0], s[1][0]), max(s[0][1], s[1][1])},
+			}
+			if b.Min[0] <= box.Max[0] && b.Max[0] >= box.Min[0] && b.Min[1] <= box.Max[1] && b.Max[1] >= box.Min[1] {
+				out = append(out, boxedSegment{segment: s, box: b})
 			}
 		}
 	}
@@ -254,7 +327,7 @@ func onSegment(p orb.Point, s segment) bool {
 // edges: then own's boundary lies on poly's, which this test cannot judge.
 // Only the other's edges paired with an edge can cut it, equal a piece of
 // it or hold a point of it.
-func (o *overlapTester) pieceInside(side int, poly orb.MultiPolygon, box orb.Bound) bool {
+func (o *overlapTester) pieceInside(side int, poly *outline, box orb.Bound) bool {
 	own, other := o.own[side], o.own[1-side]
 	o.group(side)
 	free := 0
@@ -303,7 +376,7 @@ func (o *overlapTester) pieceInside(side int, poly orb.MultiPolygon, box orb.Bou
 			if !box.Contains(m) || onNear(m) {
 				continue
 			}
-			if multiPolygonContains(poly, m) {
+			if poly.contains(m) {
 				return true
 			}
 		}
@@ -331,25 +404,9 @@ func abs(v float64) float64 {
 	return v
 }
 
-// multiPolygonContains reports whether p lies inside mp by the even-odd
-// rule over all rings (p is known not to lie on an edge near it).
-func multiPolygonContains(mp orb.MultiPolygon, p orb.Point) bool {
-	for _, poly := range mp {
-		in := false
-		for _, r := range poly {
-			if ringCrossings(r, p)%2 == 1 {
-				in = !in
-			}
-		}
-		if in {
-			return true
-		}
-	}
-	return false
-}
-
-// ringCrossings counts the edges of r that a ray from p to the east crosses.
-func ringCrossings(r orb.Ring, p orb.Point) int {
+// ringCrossings counts the edges between the points r that a ray from p to
+// the east crosses.
+func ringCrossings(r []orb.Point, p orb.Point) int {
 	n := 0
 	for k := 1; k < len(r); k++ {
 		a, b := r[k-1], r[k]

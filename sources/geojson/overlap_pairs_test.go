@@ -63,18 +63,28 @@ func TestCandidatePairsOrder(t *testing.T) {
 // which share many edges and vertices.
 func TestMayOverlapSweep(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(3, 4))
-	poly := func() orb.MultiPolygon {
-		n := 3 + rnd.IntN(5)
+	ring := func(n int) orb.Ring {
 		r := make(orb.Ring, 0, n+1)
 		for range n {
 			r = append(r, orb.Point{float64(rnd.IntN(6)), float64(rnd.IntN(6))})
 		}
-		return orb.MultiPolygon{{append(r, r[0])}}
+		return append(r, r[0])
+	}
+	// Mostly one ring of up to 7 points; some with more points than a
+	// run holds, some with several polygons and holes.
+	poly := func() orb.MultiPolygon {
+		switch rnd.IntN(4) {
+		case 0:
+			return orb.MultiPolygon{{ring(3 + rnd.IntN(30))}}
+		case 1:
+			return orb.MultiPolygon{{ring(3 + rnd.IntN(12)), ring(3)}, {ring(3 + rnd.IntN(12))}}
+		}
+		return orb.MultiPolygon{{ring(3 + rnd.IntN(5))}}
 	}
 	var o overlapTester
 	for range 20000 {
 		a, b := poly(), poly()
-		if got, want := o.mayOverlap(a, b, a.Bound(), b.Bound()), mayOverlapAllEdges(a, b); got != want {
+		if got, want := o.mayOverlap(newOutline(a), newOutline(b)), mayOverlapAllEdges(a, b); got != want {
 			t.Fatalf("mayOverlap(%v, %v) = %v, comparing all edges %v", a, b, got, want)
 		}
 	}
@@ -89,8 +99,16 @@ func mayOverlapAllEdges(a, b orb.MultiPolygon) bool {
 	}
 	edges := func(mp orb.MultiPolygon) []segment {
 		var out []segment
-		for _, s := range segmentsIn(nil, mp, box) {
-			out = append(out, s.segment)
+		for _, p := range mp {
+			for _, r := range p {
+				for k := 1; k < len(r); k++ {
+					s := segment{r[k-1], r[k]}
+					if min(s[0][0], s[1][0]) <= box.Max[0] && max(s[0][0], s[1][0]) >= box.Min[0] &&
+						min(s[0][1], s[1][1]) <= box.Max[1] && max(s[0][1], s[1][1]) >= box.Min[1] {
+						out = append(out, s)
+					}
+				}
+			}
 		}
 		return out
 	}
@@ -168,4 +186,21 @@ func TestCandidatePairsAll(t *testing.T) {
 			t.Fatalf("candidatePairs(%v)\n got %v\nwant %v", bounds, got, want)
 		}
 	}
+}
+
+// multiPolygonContains reports whether p lies inside mp by the even-odd
+// rule over all rings, looking at every edge.
+func multiPolygonContains(mp orb.MultiPolygon, p orb.Point) bool {
+	for _, poly := range mp {
+		in := false
+		for _, r := range poly {
+			if ringCrossings(r, p)%2 == 1 {
+				in = !in
+			}
+		}
+		if in {
+			return true
+		}
+	}
+	return false
 }
