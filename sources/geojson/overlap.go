@@ -38,7 +38,15 @@ func (fr *fileReader) checkOverlaps(areas []area) {
 	}
 	outlines := make([]outline, len(areas))
 	bounds := make([]orb.Bound, len(areas))
-	var runs []run
+	n := 0
+	for _, a := range areas {
+		for _, p := range a.src {
+			for _, r := range p {
+				n += (len(r) + runEdges - 2) / runEdges
+			}
+		}
+	}
+	runs := make([]run, 0, n)
 	for i, a := range areas {
 		n := len(runs)
 		runs = appendRuns(runs, a.src)

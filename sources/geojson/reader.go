@@ -85,12 +85,13 @@ func (rd Reader) ReadBoundaries(name string, r io.Reader, rep *pipeline.Report) 
 			"Die GeoJSON-Datei enthält keine Features")
 		return nil, nil
 	}
+	pre := fr.prepareAll(doc.features)
 	var areas []area
 	for i := range doc.features {
-		if a, ok := fr.area(&doc.features[i], pipeline.Pos{File: name, Feature: i + 1}); ok {
+		if a, ok := fr.area(&doc.features[i], pre[i], pipeline.Pos{File: name, Feature: i + 1}); ok {
 			areas = append(areas, a)
 		}
-		doc.features[i] = parsedFeature{} // its geometry lives on in the area
+		doc.features[i], pre[i] = parsedFeature{}, prepared{} // the geometry lives on in the area
 	}
 	fr.checkOverlaps(areas)
 	out := make([]pipeline.Boundary, len(areas))
@@ -163,13 +164,16 @@ type area struct {
 }
 
 // area reads one feature and reports every problem with it.
-func (fr *fileReader) area(f *parsedFeature, pos pipeline.Pos) (area, bool) {
+func (fr *fileReader) area(f *parsedFeature, pre prepared, pos pipeline.Pos) (area, bool) {
 	if !f.feature {
 		fr.rep.Errorf(pipeline.CodeMalformed, pos, f.typ, "ein GeoJSON-Feature",
 			"Der Eintrag ist kein lesbares GeoJSON-Feature; er wird übersprungen")
 		return area{}, false
 	}
-	src, wgs, geomOK := fr.geometry(&f.geom, pos)
+	src, wgs, geomOK := pre.src, pre.wgs, pre.ok
+	if !pre.ok {
+		src, wgs, geomOK = fr.geometry(&f.geom, pos)
+	}
 	key, field := f.key, ""
 	switch {
 	case !f.bare:

@@ -27,7 +27,7 @@ func (fr *fileReader) checkValid(mp orb.MultiPolygon, collection bool, pos pipel
 			"Die Geometrie ist ungültig: %s%s; das Feature wird übersprungen", what, where)
 		return nil, false
 	}
-	if len(mp) == 1 && len(mp[0]) == 1 && fr.simpleRing(mp[0][0]) {
+	if len(mp) == 1 && len(mp[0]) == 1 && simpleRing(mp[0][0], &fr.order) {
 		// A polygon without holes whose ring is simple is valid: nothing
 		// else of simplefeatures' rules applies to it.
 		return mp, true
@@ -110,7 +110,7 @@ func violationAt(err error) (orb.Point, bool) {
 // where their boxes overlap, found by a sweep in order of their west ends:
 // for a ring of n vertices about n·log n steps where simplefeatures'
 // IsSimple builds an R-tree, and checkValid asked it three times per ring.
-func (fr *fileReader) simpleRing(r orb.Ring) bool {
+func simpleRing(r orb.Ring, w *westOrder) bool {
 	m := len(r) - 1 // edges
 	if m < 3 || r[0] != r[m] {
 		return false
@@ -126,7 +126,6 @@ func (fr *fileReader) simpleRing(r orb.Ring) bool {
 			return false
 		}
 	}
-	w := &fr.order
 	w.sort(m, func(i int) float64 { return min(r[i][0], r[i+1][0]) })
 	for x := range w.keys {
 		e := w.index(x)

@@ -82,7 +82,7 @@ func TestSelfIntersection(t *testing.T) {
 // simplefeatures does not, on rings of random points on a small grid (many
 // touching, collinear and repeated points) and on spikes at every vertex.
 func TestSimpleRing(t *testing.T) {
-	fr := &fileReader{}
+	var w westOrder
 	rnd := rand.New(rand.NewPCG(1, 2))
 	simple := 0
 	for range 20000 {
@@ -92,7 +92,7 @@ func TestSimpleRing(t *testing.T) {
 			r = append(r, orb.Point{float64(rnd.IntN(5)), float64(rnd.IntN(5))})
 		}
 		r = append(r, r[0])
-		got, want := fr.simpleRing(r), geomRing(r).IsSimple()
+		got, want := simpleRing(r, &w), geomRing(r).IsSimple()
 		if got && !want {
 			t.Fatalf("simpleRing(%v) = true, simplefeatures says not simple", r)
 		}
@@ -104,7 +104,7 @@ func TestSimpleRing(t *testing.T) {
 		t.Error("no random ring was found simple")
 	}
 	square := orb.Ring{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}
-	if !fr.simpleRing(square) {
+	if !simpleRing(square, &w) {
 		t.Error("a square is not simple")
 	}
 	for k := range 4 {
@@ -112,7 +112,7 @@ func TestSimpleRing(t *testing.T) {
 		spiked := slices.Clone(square[:4])
 		spiked = slices.Insert(spiked, k+1, orb.Point{spiked[k][0] + 1, spiked[k][1] + 1}, spiked[k])
 		spiked = append(spiked, spiked[0])
-		if fr.simpleRing(spiked) {
+		if simpleRing(spiked, &w) {
 			t.Errorf("simpleRing(%v) = true", spiked)
 		}
 	}
