@@ -441,25 +441,30 @@ func (p *coordParser) ring() (orb.Ring, bool) {
 	}
 	c.i++
 	c.space()
-	pts := fr.scratch[:0]
+	a := &fr.arena
+	start := len(a.block)
 	for c.b[c.i] != ']' {
 		if c.b[c.i] != '[' {
+			a.block = a.block[:start]
 			return nil, false
 		}
 		c.i++
 		c.space()
 		x, ok := c.number()
 		if !ok {
+			a.block = a.block[:start]
 			return nil, false
 		}
 		c.space()
 		if c.b[c.i] != ',' {
+			a.block = a.block[:start]
 			return nil, false // one number only: orb reads 0 for the second
 		}
 		c.i++
 		c.space()
 		y, ok := c.number()
 		if !ok {
+			a.block = a.block[:start]
 			return nil, false
 		}
 		c.space()
@@ -472,16 +477,16 @@ func (p *coordParser) ring() (orb.Ring, bool) {
 		c.i++ // the closing bracket
 		if p.n++; p.n > fr.maxFeatureVertices {
 			p.over = true
+			a.block = a.block[:start]
 			return nil, false
 		}
-		pts = append(pts, orb.Point{x, y})
+		start = a.add(start, orb.Point{x, y})
 		if !c.next() {
 			break
 		}
 	}
 	c.i++
-	fr.scratch = pts
-	return fr.arena.ring(pts), true
+	return a.block[start:len(a.block):len(a.block)], true
 }
 
 // cursor walks over a valid JSON value.
@@ -606,18 +611,22 @@ func (c *cursor) number() (float64, bool) {
 	return v, true
 }
 
-// arena hands out rings from large blocks: one allocation for thousands
-// of rings instead of one each. A ring's capacity ends with it, so an
-// append copies it rather than overwrite the next.
+// arena holds rings in large blocks: one allocation for thousands of
+// rings instead of one each. A ring is read into the block directly; its
+// capacity ends with it, so an append copies it rather than overwrite the
+// next.
 type arena struct {
 	block []orb.Point
 }
 
-func (a *arena) ring(pts []orb.Point) orb.Ring {
-	if len(pts) > cap(a.block)-len(a.block) {
-		a.block = make([]orb.Point, 0, max(1<<14, len(pts)))
+// add appends p to the ring that starts at start in the block, moving the
+// ring to a new block when the block is full; it returns the ring's start.
+func (a *arena) add(start int, p orb.Point) int {
+	if len(a.block) == cap(a.block) {
+		ring := a.block[start:]
+		a.block = append(make([]orb.Point, 0, max(1<<14, 2*len(ring))), ring...)
+		start = 0
 	}
-	n := len(a.block)
-	a.block = append(a.block, pts...)
-	return a.block[n:len(a.block):len(a.block)]
+	a.block = append(a.block, p)
+	return start
 }

@@ -3,7 +3,6 @@ package geojson
 import (
 	"runtime"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -204,14 +203,15 @@ func (o *overlapTester) mayOverlap(a, b outline) bool {
 // group fills start and near with the edges of the other area paired with
 // each edge of own[side]: those of edge k are near[start[k]:start[k+1]].
 func (o *overlapTester) group(side int) {
-	o.start = append(o.start[:0], make([]int32, len(o.own[side])+1)...)
+	o.start = slices.Grow(o.start[:0], len(o.own[side])+1)[:len(o.own[side])+1]
+	clear(o.start)
 	for _, p := range o.pairs {
 		o.start[p[side]+1]++
 	}
 	for k := 1; k < len(o.start); k++ {
 		o.start[k] += o.start[k-1]
 	}
-	o.near = append(o.near[:0], make([]int32, len(o.pairs))...)
+	o.near = slices.Grow(o.near[:0], len(o.pairs))[:len(o.pairs)]
 	fill := append(o.fill[:0], o.start[:len(o.start)-1]...)
 	for _, p := range o.pairs {
 		o.near[fill[p[side]]] = p[1-side]
@@ -359,7 +359,9 @@ func (o *overlapTester) pieceInside(side int, poly *outline, box orb.Bound) bool
 				}
 			}
 		}
-		sort.Float64s(o.cuts)
+		if len(o.cuts) > 1 {
+			slices.Sort(o.cuts)
+		}
 		from := s[0]
 		for c := 0; c <= len(o.cuts); c++ {
 			to := s[1]

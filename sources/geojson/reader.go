@@ -150,9 +150,8 @@ type fileReader struct {
 	// vertices counts the vertices of the features read so far.
 	vertices                        int
 	maxVertices, maxFeatureVertices int
-	// scratch holds the positions of the ring being read, arena the rings.
-	scratch []orb.Point
-	arena   arena
+	// arena holds the rings read.
+	arena arena
 	// order is the scratch of simpleRing.
 	order westOrder
 }
