@@ -722,25 +722,27 @@ func TestAmbiguousNumberWarnsOnce(t *testing.T) {
 	}
 }
 
-// TestCastReusesRecentValues: years and dates that the caster keeps boxed
-// come out as read, also when two of them share a slot of its memory.
+// TestCastReusesRecentValues: years, dates and texts that the caster keeps
+// boxed come out as read, also when two of them share a slot of its memory.
 func TestCastReusesRecentValues(t *testing.T) {
 	js, _ := json.Marshal(map[string]any{"fields": []map[string]string{
-		{"name": "d", "type": "date", "format": "%d.%m.%Y"}, {"name": "n", "type": "integer"}}})
+		{"name": "d", "type": "date", "format": "%d.%m.%Y"}, {"name": "n", "type": "integer"}, {"name": "t"}}})
 	s, err := Parse("d.json", js)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := s.Bind(csvOrigin(), pipeline.Row{Line: 1, Values: []string{"d", "n"}}, nil, &pipeline.Report{})
+	c := s.Bind(csvOrigin(), pipeline.Row{Line: 1, Values: []string{"d", "n", "t"}}, nil, &pipeline.Report{})
 	day := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 3000 {
 		// Back and forth over 30 years: days 1024 apart share a slot.
 		d := day.AddDate(0, 0, (i*7919)%11000)
 		n := int64((i * 31) % 200)
+		// More texts than slots, each several times.
+		text := fmt.Sprintf("Träger %d e.V.", (i*13)%700)
 		rep := &pipeline.Report{}
-		rec, ok := c.Cast(pipeline.Row{Line: i + 2, Values: []string{d.Format("02.01.2006"), strconv.FormatInt(n, 10)}}, rep)
-		if !ok || rec[0] != d || rec[1] != n {
-			t.Fatalf("row %d: %v, %v; want %v, %d (%v)", i, rec, ok, d, n, rep.Issues)
+		rec, ok := c.Cast(pipeline.Row{Line: i + 2, Values: []string{d.Format("02.01.2006"), strconv.FormatInt(n, 10), " " + text}}, rep)
+		if !ok || rec[0] != d || rec[1] != n || rec[2] != text {
+			t.Fatalf("row %d: %v, %v; want %v, %d, %q (%v)", i, rec, ok, d, n, text, rep.Issues)
 		}
 	}
 }
