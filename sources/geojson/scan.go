@@ -30,6 +30,8 @@ type scanner struct {
 	// line counts the newlines before buf[0], col the characters between
 	// the last of them and buf[0]: the place of buf[0] in the file.
 	line, col int
+	// open is the scratch of value.
+	open []byte
 }
 
 // maxDepth is encoding/json's limit of nested arrays and objects.
@@ -189,7 +191,8 @@ func (s *scanner) restIsSpace() bool {
 // value checks the value that starts at the next byte that is not white
 // space and moves past it; depth is the nesting around it.
 func (s *scanner) value(depth int) error {
-	var open []byte // the brackets open inside the value
+	open := s.open[:0] // the brackets open inside the value
+	defer func() { s.open = open[:0] }()
 	for {
 		c, ok := s.space()
 		if !ok {
@@ -261,6 +264,12 @@ func (s *scanner) value(depth int) error {
 					if err := s.key(); err != nil {
 						return err
 					}
+				} else if s.i < s.n && (s.buf[s.i] == '-' || s.buf[s.i] >= '0' && s.buf[s.i] <= '9') {
+					// The next number of a list of coordinates.
+					if err := s.number(); err != nil {
+						return err
+					}
+					continue
 				}
 				break
 			}
