@@ -143,29 +143,31 @@ func (d *deflater) join() {
 
 func (d *deflater) fail(err error) { d.err = fmt.Errorf("temporary file of the rows: %w", err) }
 
-// finish compresses the rest and waits for the workers. rows reads the
-// compressed rows; it is valid until close.
-func (d *deflater) finish() (rows io.Reader, sum deflated, err error) {
+// rows are the rows of a sheet as Close finds them: their XML when it fits
+// in one chunk, which was never sent, else the deflated chunks.
+type rows struct {
+	xml      []byte
+	deflated io.Reader // nil when xml holds the rows
+	sum      deflated
+}
+
+// finish compresses the rest and waits for the workers. The rows it
+// returns are valid until close.
+func (d *deflater) finish() (rows, error) {
 	if !d.started {
 		// Rows that fit in a chunk need neither workers nor a file.
-		var comp bytes.Buffer
-		fw := getFlateWriter(&comp)
-		_, _ = fw.Write(d.buf) // a bytes.Buffer does not fail
-		_ = fw.Flush()
-		flateWriters.Put(fw)
-		sum := deflated{raw: int64(len(d.buf)), comp: int64(comp.Len()), crc: crc32.ChecksumIEEE(d.buf)}
-		return &comp, sum, nil
+		return rows{xml: d.buf}, nil
 	}
 	if len(d.buf) > 0 {
 		if err := d.send(); err != nil {
-			return nil, sum, err
+			return rows{}, err
 		}
 	}
 	d.stop()
 	if d.err != nil {
-		return nil, sum, d.err
+		return rows{}, d.err
 	}
-	return io.NewSectionReader(d.file, 0, d.sum.comp), d.sum, nil
+	return rows{deflated: io.NewSectionReader(d.file, 0, d.sum.comp), sum: d.sum}, nil
 }
 
 func (d *deflater) stop() {
