@@ -167,7 +167,7 @@ type overlapTester struct {
 	cuts   []float64
 	// start, near and fill group pairs by the edges of one area.
 	start, near, fill []int32
-	// found and order are the scratch of segmentsIn.
+	// found and order are the scratch of sortWest.
 	found []boxedSegment
 	order westOrder
 }
@@ -185,13 +185,19 @@ func (o *overlapTester) mayOverlap(a, b outline) bool {
 	if !ok {
 		return false
 	}
-	o.own[0], o.own[1] = o.segmentsIn(0, a, box), o.segmentsIn(1, b, box)
+	o.own[0], o.own[1] = segmentsIn(o.own[0][:0], a, box), segmentsIn(o.own[1][:0], b, box)
 	sa, sb := o.own[0], o.own[1]
 	if len(sa) == 0 || len(sb) == 0 {
 		// Neither boundary near the other: one may hold the other whole.
 		return true
 	}
-	o.sweep()
+	if len(sa)*len(sb) <= 400 {
+		o.allPairs() // cheaper than sorting for the few edges of neighbours
+	} else {
+		o.sortWest(0)
+		o.sortWest(1)
+		o.sweep()
+	}
 	for _, p := range o.pairs {
 		if crosses(sa[p[0]].segment, sb[p[1]].segment) {
 			return true
@@ -220,11 +226,10 @@ func (o *overlapTester) group(side int) {
 	o.fill = fill
 }
 
-// segmentsIn returns the edges of mp whose box meets box, sorted by their
-// west end, in the scratch of side. The sort moves small keys, not the
-// edges.
-func (o *overlapTester) segmentsIn(side int, ol outline, box orb.Bound) []boxedSegment {
-	o.found = segmentsIn(o.found[:0], ol, box)
+// sortWest sorts the edges of own[side] by their west end. The sort moves
+// small keys, not the edges.
+func (o *overlapTester) sortWest(side int) {
+	o.found = append(o.found[:0], o.own[side]...)
 	o.order.sort(len(o.found), func(k int) float64 { return o.found[k].box.Min[0] })
 	out := o.own[side][:0]
 	for k := range o.order.keys {
@@ -232,7 +237,21 @@ func (o *overlapTester) segmentsIn(side int, ol outline, box orb.Bound) []boxedS
 		s.west = o.order.west(k)
 		out = append(out, s)
 	}
-	return out
+	o.own[side] = out
+}
+
+// allPairs fills pairs with the edges of a and b whose boxes meet, testing
+// every pair.
+func (o *overlapTester) allPairs() {
+	o.pairs = o.pairs[:0]
+	for i, s := range o.own[0] {
+		x := s.box
+		for j, t := range o.own[1] {
+			if y := t.box; y.Max[0] >= x.Min[0] && y.Min[0] <= x.Max[0] && y.Min[1] <= x.Max[1] && x.Min[1] <= y.Max[1] {
+				o.pairs = append(o.pairs, [2]int32{int32(i), int32(j)})
+			}
+		}
+	}
 }
 
 // sweep fills pairs with the edges of a and b, sorted by west end, whose

@@ -1,6 +1,7 @@
 package geojson
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -203,4 +204,44 @@ func multiPolygonContains(mp orb.MultiPolygon, p orb.Point) bool {
 		}
 	}
 	return false
+}
+
+// TestSweepPairs checks that the sweep finds the pairs of edges whose
+// boxes meet that testing all pairs finds.
+func TestSweepPairs(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(9, 10))
+	edges := func() []boxedSegment {
+		var out []boxedSegment
+		for range rnd.IntN(30) {
+			s := segment{{float64(rnd.IntN(10) - 5), float64(rnd.IntN(10))}, {float64(rnd.IntN(10) - 5), float64(rnd.IntN(10))}}
+			out = append(out, boxedSegment{segment: s, box: orb.Bound{
+				Min: orb.Point{min(s[0][0], s[1][0]), min(s[0][1], s[1][1])},
+				Max: orb.Point{max(s[0][0], s[1][0]), max(s[0][1], s[1][1])},
+			}})
+		}
+		return out
+	}
+	var o overlapTester
+	set := func() map[segment]map[segment]int {
+		m := map[segment]map[segment]int{}
+		for _, p := range o.pairs {
+			s, u := o.own[0][p[0]].segment, o.own[1][p[1]].segment
+			if m[s] == nil {
+				m[s] = map[segment]int{}
+			}
+			m[s][u]++
+		}
+		return m
+	}
+	for range 300 {
+		o.own[0], o.own[1] = edges(), edges()
+		o.allPairs()
+		want := set()
+		o.sortWest(0)
+		o.sortWest(1)
+		o.sweep()
+		if got := set(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("sweep pairs %v, all pairs %v", got, want)
+		}
+	}
 }
