@@ -17,7 +17,18 @@ const (
 )
 
 // uncounted are the statuses of rows that count in no sum.
-var uncounted = map[string]bool{"abgelehnt": true, "zurückgezogen": true}
+var uncounted = []string{"abgelehnt", "zurückgezogen"}
+
+// isUncounted reports whether a row of this status counts in no sum; case
+// does not matter.
+func isUncounted(status string) bool {
+	for _, u := range uncounted {
+		if strings.EqualFold(status, u) {
+			return true
+		}
+	}
+	return false
+}
 
 // fundKey identifies one sum of the fund usage.
 type fundKey struct {
@@ -67,15 +78,15 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 			badRows++
 			return
 		}
-		if privateIdx >= 0 && traegerIdx >= 0 && fv.bool(rec, "privatperson") {
+		if privateIdx >= 0 && traegerIdx >= 0 && fv.bool(rec, fPrivate) {
 			rec[traegerIdx] = "Privatperson"
 		}
 		if w != nil && werr == nil && rep.Valid() {
-			code := fv.str(rec, "code")
+			code := fv.str(rec, fCode)
 			a, _ := reg.Area(code)
 			werr = w.Write(Feature{ID: code, Values: publicValues(fields, rec, a.Name)})
 		}
-		fu.add(fv, rec, c.Pos(row, "bewilligt_eur"), j.Rules)
+		fu.add(fv, rec, row, c, j.Rules)
 	})
 	if err == nil {
 		err = werr
@@ -93,7 +104,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 // checkYearAndArea checks that the year is not after next year and that the
 // area is part of the programme in that year.
 func checkYearAndArea(reg *Register, next int, fv fieldValue, row Row, c Caster, rec Record, rep *Report) bool {
-	year, hasYear := fv.int(rec, "jahr")
+	year, hasYear := fv.int(rec, fYear)
 	if !hasYear {
 		return true
 	}
@@ -102,7 +113,7 @@ func checkYearAndArea(reg *Register, next int, fv fieldValue, row Row, c Caster,
 			"Das Jahr liegt zu weit in der Zukunft")
 		return false
 	}
-	code := fv.str(rec, "code")
+	code := fv.str(rec, fCode)
 	if code == "" {
 		return true
 	}
@@ -122,15 +133,15 @@ func checkYearAndArea(reg *Register, next int, fv fieldValue, row Row, c Caster,
 // above approved, decision date within the year.
 func (j *Job) checkFundRow(fv fieldValue, row Row, c Caster, rec Record, rep *Report) bool {
 	ok := true
-	approved, hasApproved := fv.num(rec, "bewilligt_eur")
-	paid, hasPaid := fv.num(rec, "ausgezahlt_eur")
+	approved, hasApproved := fv.num(rec, fApproved)
+	paid, hasPaid := fv.num(rec, fPaid)
 	if hasApproved && hasPaid && cents(paid) > cents(approved) {
 		rep.Errorf(CodeBusinessRule, c.Pos(row, "ausgezahlt_eur"), formatEUR(paid), "höchstens der bewilligte Betrag "+formatEUR(approved),
 			"Ausgezahlt ist mehr als bewilligt")
 		ok = false
 	}
-	year, hasYear := fv.int(rec, "jahr")
-	if d, hasDate := fv.date(rec, "beschlussdatum"); hasDate && hasYear && d.Year() != int(year) {
+	year, hasYear := fv.int(rec, fYear)
+	if d, hasDate := fv.date(rec, fDecided); hasDate && hasYear && d.Year() != int(year) {
 		rep.Errorf(CodeBusinessRule, c.Pos(row, "beschlussdatum"), d.Format("02.01.2006"), fmt.Sprintf("ein Datum im Jahr %d (Spalte Jahr)", year),
 			"Das Beschlussdatum liegt nicht im Jahr der Maßnahme")
 		ok = false
@@ -138,31 +149,32 @@ func (j *Job) checkFundRow(fv fieldValue, row Row, c Caster, rec Record, rep *Re
 	return ok
 }
 
-// add counts a valid row into its sum, unless its status excludes it.
-func (fu *fundUsage) add(fv fieldValue, rec Record, pos Pos, rules Rules) {
-	if uncounted[strings.ToLower(fv.str(rec, "status"))] {
+// add counts a valid row into its sum, unless its status excludes it. A sum
+// that goes above its fund or budget remembers the row's approved cell.
+func (fu *fundUsage) add(fv fieldValue, rec Record, row Row, c Caster, rules Rules) {
+	if isUncounted(fv.str(rec, fStatus)) {
 		return
 	}
-	year, _ := fv.int(rec, "jahr")
-	k := fundKey{Code: fv.str(rec, "code"), Year: int(year), Fund: fv.str(rec, "fonds")}
+	year, _ := fv.int(rec, fYear)
+	k := fundKey{Code: fv.str(rec, fCode), Year: int(year), Fund: fv.str(rec, fFund)}
 	s := fu.sums[k]
 	if s == nil {
 		s = &fundSum{}
 		fu.sums[k] = s
 	}
-	approved, _ := fv.num(rec, "bewilligt_eur")
-	paid, _ := fv.num(rec, "ausgezahlt_eur")
+	approved, _ := fv.num(rec, fApproved)
+	paid, _ := fv.num(rec, fPaid)
 	s.Approved += cents(approved)
 	s.Paid += cents(paid)
 	s.Count++
 	if k.Fund == FundArea && s.over == nil && s.Approved > cents(rules.FundPerArea) {
-		p := pos
+		p := c.Pos(row, "bewilligt_eur")
 		s.over = &p
 	}
 	before := fu.yearly[k.Year]
 	fu.yearly[k.Year] += cents(approved)
 	if before <= cents(rules.ProjectBudget) && fu.yearly[k.Year] > cents(rules.ProjectBudget) {
-		fu.overYear[k.Year] = pos
+		fu.overYear[k.Year] = c.Pos(row, "bewilligt_eur")
 	}
 }
 

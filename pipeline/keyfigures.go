@@ -38,8 +38,8 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 			badRows++
 			return
 		}
-		year, _ := kf.fv.int(rec, "jahr")
-		code := kf.fv.str(rec, "code")
+		year, _ := kf.fv.int(rec, fYear)
+		code := kf.fv.str(rec, fCode)
 		kf.rows[areaYear{code, int(year)}] = append(Record(nil), rec...)
 		kf.latest[code] = max(kf.latest[code], int(year))
 	})

@@ -22,17 +22,17 @@ func (j *Job) readRegister(res *Result) (*Register, error) {
 		if !ok {
 			return
 		}
-		a := Area{Code: fv.str(rec, "code"), Name: fv.str(rec, "name"), Betreuung: fv.str(rec, "betreuung")}
-		from, _ := fv.int(rec, "gueltig_ab")
-		to, _ := fv.int(rec, "gueltig_bis")
+		a := Area{Code: fv.str(rec, fCode), Name: fv.str(rec, fName), Betreuung: fv.str(rec, fCare)}
+		from, _ := fv.int(rec, fValidFrom)
+		to, _ := fv.int(rec, fValidTo)
 		a.From, a.To = int(from), int(to)
-		for _, s := range strings.Split(fv.str(rec, "schreibweisen"), "|") {
+		for _, s := range strings.Split(fv.str(rec, fSpellings), "|") {
 			if s = strings.TrimSpace(s); s != "" {
 				a.Spellings = append(a.Spellings, s)
 			}
 		}
 		if a.To != 0 && a.To < a.From {
-			res.Report.Errorf(CodeBusinessRule, c.Pos(row, "gueltig_bis"), fv.str(rec, "gueltig_bis"), "ein Jahr ab "+fv.str(rec, "gueltig_ab"),
+			res.Report.Errorf(CodeBusinessRule, c.Pos(row, "gueltig_bis"), fv.str(rec, fValidTo), "ein Jahr ab "+fv.str(rec, fValidFrom),
 				"Das Ende der Gültigkeit liegt vor ihrem Beginn")
 		}
 		for _, fn := range []struct {

@@ -138,37 +138,65 @@ func Index(fields []Field, name string) int {
 	return -1
 }
 
-// fieldValue reads typed values out of records by field name.
-type fieldValue struct{ idx map[string]int }
+// fieldID names a field the pipeline reads out of records; fieldValue finds
+// it by position, so that a million rows need no lookup by name.
+type fieldID int
 
-func newFieldValue(fields []Field) fieldValue {
-	idx := make(map[string]int, len(fields))
-	for i, f := range fields {
-		idx[f.Name] = i
-	}
-	return fieldValue{idx}
+const (
+	fYear fieldID = iota
+	fCode
+	fFund
+	fApproved
+	fPaid
+	fDecided
+	fStatus
+	fPrivate
+	fName
+	fCare
+	fValidFrom
+	fValidTo
+	fSpellings
+	numFieldIDs
+)
+
+// fieldNames are the schema names of the fieldIDs.
+var fieldNames = [numFieldIDs]string{
+	fYear: "jahr", fCode: "code", fFund: "fonds", fApproved: "bewilligt_eur", fPaid: "ausgezahlt_eur",
+	fDecided: "beschlussdatum", fStatus: "status", fPrivate: "privatperson", fName: "name",
+	fCare: "betreuung", fValidFrom: "gueltig_ab", fValidTo: "gueltig_bis", fSpellings: "schreibweisen",
 }
 
-func (v fieldValue) get(r Record, name string) any {
-	i, ok := v.idx[name]
-	if !ok || i >= len(r) {
+// fieldValue reads typed values out of records by field.
+type fieldValue struct{ idx [numFieldIDs]int }
+
+func newFieldValue(fields []Field) fieldValue {
+	var v fieldValue
+	for id, name := range fieldNames {
+		v.idx[id] = Index(fields, name)
+	}
+	return v
+}
+
+func (v fieldValue) get(r Record, id fieldID) any {
+	i := v.idx[id]
+	if i < 0 || i >= len(r) {
 		return nil
 	}
 	return r[i]
 }
 
-func (v fieldValue) str(r Record, name string) string {
-	s, _ := v.get(r, name).(string)
+func (v fieldValue) str(r Record, id fieldID) string {
+	s, _ := v.get(r, id).(string)
 	return s
 }
 
-func (v fieldValue) int(r Record, name string) (int64, bool) {
-	n, ok := v.get(r, name).(int64)
+func (v fieldValue) int(r Record, id fieldID) (int64, bool) {
+	n, ok := v.get(r, id).(int64)
 	return n, ok
 }
 
-func (v fieldValue) num(r Record, name string) (float64, bool) {
-	switch n := v.get(r, name).(type) {
+func (v fieldValue) num(r Record, id fieldID) (float64, bool) {
+	switch n := v.get(r, id).(type) {
 	case float64:
 		return n, true
 	case int64:
@@ -177,12 +205,12 @@ func (v fieldValue) num(r Record, name string) (float64, bool) {
 	return 0, false
 }
 
-func (v fieldValue) date(r Record, name string) (time.Time, bool) {
-	t, ok := v.get(r, name).(time.Time)
+func (v fieldValue) date(r Record, id fieldID) (time.Time, bool) {
+	t, ok := v.get(r, id).(time.Time)
 	return t, ok
 }
 
-func (v fieldValue) bool(r Record, name string) bool {
-	b, _ := v.get(r, name).(bool)
+func (v fieldValue) bool(r Record, id fieldID) bool {
+	b, _ := v.get(r, id).(bool)
 	return b
 }
