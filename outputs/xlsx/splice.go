@@ -23,7 +23,7 @@ var endSheetData = []byte("</sheetData>")
 // splicer is the zip writer that excelize writes the workbook with. It
 // passes every part on, except the Daten sheet: that part, which excelize
 // writes with the header row alone, is held back until it is complete and
-// then written with the compressed rows put before its </sheetData>.
+// then written with the rows put before its </sheetData>.
 //
 // Why in the archive: excelize writes the parts of a workbook, but has no
 // way to take the rows of a sheet from elsewhere; its StreamWriter is the
