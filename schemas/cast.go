@@ -2,7 +2,6 @@ package schemas
 
 import (
 	"fmt"
-	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
@@ -28,7 +27,6 @@ func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pi
 	for fi := range s.TableFields {
 		c.styles[fi] = newNumberStyle(&s.TableFields[fi], o.Decimal)
 	}
-	c.texts, c.seed = make([][]textBox, len(s.TableFields)), maphash.MakeSeed()
 	byHeader := map[string]int{}
 	used := map[int]bool{}
 	for i, h := range header.Values {
@@ -93,11 +91,6 @@ func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pi
 		}
 		c.pk = nil
 	}
-	for fi, f := range s.TableFields {
-		if f.Type == "string" && c.uniques[fi] == nil {
-			c.texts[fi] = make([]textBox, 256)
-		}
-	}
 	for i, h := range header.Values {
 		if !used[i] && strings.TrimSpace(h) != "" {
 			rep.Warnf(pipeline.CodeExtraHeader, o.At(header.Line, i+1, h), h, "eine Spalte des Schemas "+s.Title,
@@ -142,10 +135,6 @@ type caster struct {
 	resolved []map[string]resolution
 	years    [64]intBox
 	dates    [1024]dateBox
-	// texts holds recent texts of each string field boxed, nil for unique
-	// fields, whose texts never repeat.
-	texts [][]textBox
-	seed  maphash.Seed
 }
 
 // Pos returns the position of the named field in row.
@@ -299,7 +288,7 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 			box = res.key
 		}
 		if box == nil {
-			box = c.boxText(fi, s)
+			box = s
 		}
 		out = box
 	case "integer":
@@ -558,28 +547,6 @@ func (c *caster) boxInt(n int64) any {
 	b := &c.years[uint64(n)%uint64(len(c.years))]
 	if b.v == nil || b.n != n {
 		*b = intBox{n, n}
-	}
-	return b.v
-}
-
-// textBox is a text boxed as records hold it.
-type textBox struct {
-	s string
-	v any // nil for an empty slot
-}
-
-// boxText returns the text s of field fi as records hold it, without
-// allocating for a text that the field held recently: carriers, contact
-// persons and titles repeat in a ledger. A slot keeps its text's whole line
-// alive, a few hundred lines per field at most.
-func (c *caster) boxText(fi int, s string) any {
-	slots := c.texts[fi]
-	if slots == nil {
-		return s
-	}
-	b := &slots[maphash.String(c.seed, s)%uint64(len(slots))]
-	if b.v == nil || b.s != s {
-		*b = textBox{s, s}
 	}
 	return b.v
 }

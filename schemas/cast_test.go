@@ -722,8 +722,9 @@ func TestAmbiguousNumberWarnsOnce(t *testing.T) {
 	}
 }
 
-// TestCastReusesRecentValues: years, dates and texts that the caster keeps
-// boxed come out as read, also when two of them share a slot of its memory.
+// TestCastReusesRecentValues: years and dates that the caster keeps boxed
+// come out as read, also when two of them share a slot of its memory, and
+// so do the texts beside them.
 func TestCastReusesRecentValues(t *testing.T) {
 	js, _ := json.Marshal(map[string]any{"fields": []map[string]string{
 		{"name": "d", "type": "date", "format": "%d.%m.%Y"}, {"name": "n", "type": "integer"}, {"name": "t"}}})
@@ -737,7 +738,7 @@ func TestCastReusesRecentValues(t *testing.T) {
 		// Back and forth over 30 years: days 1024 apart share a slot.
 		d := day.AddDate(0, 0, (i*7919)%11000)
 		n := int64((i * 31) % 200)
-		// More texts than slots, each several times.
+		// Texts that repeat, as carriers do.
 		text := fmt.Sprintf("Träger %d e.V.", (i*13)%700)
 		rep := &pipeline.Report{}
 		rec, ok := c.Cast(pipeline.Row{Line: i + 2, Values: []string{d.Format("02.01.2006"), strconv.FormatInt(n, 10), " " + text}}, rep)
