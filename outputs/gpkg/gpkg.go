@@ -138,7 +138,7 @@ type encoder struct {
 var _ pipeline.Encoder = (*encoder)(nil)
 
 // dsn is the driver's name for the scratch file: no journal and no syncs,
-// since a crash leaves nothing worth recovering, and a page cache of 64 MiB.
+// since a crash leaves nothing worth recovering.
 func dsn(path string) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -152,10 +152,6 @@ func dsn(path string) (string, error) {
 	q.Add("_pragma", "journal_mode(OFF)")
 	q.Add("_pragma", "synchronous(OFF)")
 	q.Add("_pragma", "locking_mode(EXCLUSIVE)")
-	// A page cache large enough for the layers of a city keeps SQLite from
-	// writing pages out in the middle of the one transaction and reading
-	// them back; it is bounded, so a larger layer spills as before.
-	q.Add("_pragma", "cache_size(-65536)")
 	u := url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}
 	return u.String(), nil
 }
