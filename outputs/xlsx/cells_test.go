@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -299,5 +301,43 @@ func TestTemporaryFileFails(t *testing.T) {
 	}
 	if buf.Len() != 0 {
 		t.Errorf("%d bytes written", buf.Len())
+	}
+}
+
+// No temporary file is left after Close, nor, where the system allows it,
+// while the rows are written.
+func TestNoTemporaryFileLeft(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	enc, err := Format{}.NewEncoder(io.Discard, sampleDataset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range manyFeatures(20_000) {
+		if err := enc.Write(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	left := func() []string {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	if runtime.GOOS == "linux" {
+		if names := left(); len(names) != 0 {
+			t.Errorf("while writing: %q", names)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if names := left(); len(names) != 0 {
+		t.Errorf("after Close: %q", names)
 	}
 }

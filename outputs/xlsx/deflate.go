@@ -35,6 +35,7 @@ type deflater struct {
 	done  chan struct{}
 	// The writer's results, to be read after done is closed.
 	file    *os.File
+	unnamed bool // file has been removed already
 	sum     deflated
 	err     error
 	started bool
@@ -120,6 +121,9 @@ func (d *deflater) join() {
 			if d.file, err = os.CreateTemp("", "aktionsplan-xlsx-*"); err != nil {
 				d.fail(err)
 			} else {
+				// Where the system lets an open file lose its name, none
+				// is left behind even if the process is killed.
+				d.unnamed = os.Remove(d.file.Name()) == nil
 				w = bufio.NewWriterSize(d.file, 256<<10)
 			}
 		}
@@ -186,8 +190,10 @@ func (d *deflater) close() error {
 		return nil
 	}
 	err := d.file.Close()
-	if rerr := os.Remove(d.file.Name()); !errors.Is(rerr, os.ErrNotExist) && err == nil {
-		err = rerr
+	if !d.unnamed {
+		if rerr := os.Remove(d.file.Name()); !errors.Is(rerr, os.ErrNotExist) && err == nil {
+			err = rerr
+		}
 	}
 	d.file = nil
 	return err
