@@ -234,7 +234,7 @@ func (e *encoder) finish() error {
 	// instead, leaving the buffer empty; the buffer would only be patched
 	// for zip64 entries of more than 4 GiB, which a sheet of at most
 	// 1,048,576 rows does not reach.
-	e.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newSplicer(e.w, rows) })
+	e.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newSplicer(e.w, "A1:"+last, rows) })
 	if err := e.f.Write(io.Discard); err != nil {
 		return fmt.Errorf("xlsx: dataset %q: write the workbook: %w", e.ds.Name, err)
 	}

@@ -20,6 +20,9 @@ const dataSheetPart = "xl/worksheets/sheet1.xml"
 // part: the header row is the only one there, and its titles are escaped.
 var endSheetData = []byte("</sheetData>")
 
+// streamedDimension is the used range excelize gives a streamed sheet.
+var streamedDimension = []byte(`<dimension ref="A1"></dimension>`)
+
 // splicer is the zip writer that excelize writes the workbook with. It
 // passes every part on, except the Daten sheet: that part, which excelize
 // writes with the header row alone, is held back until it is complete and
@@ -30,8 +33,10 @@ var endSheetData = []byte("</sheetData>")
 // slow path the rows avoid. The archive is the one place where its sheet
 // and our rows meet.
 type splicer struct {
-	zw      *zip.Writer
-	rows    rows
+	zw *zip.Writer
+	// dimension is the used range of the Daten sheet, such as A1:K45.
+	dimension string
+	rows      rows
 	sheet   *bytes.Buffer // excelize's Daten sheet while it is written
 	spliced bool
 }
@@ -41,12 +46,12 @@ var _ excelize.ZipWriter = (*splicer)(nil)
 // newSplicer writes the archive to w. The parts excelize writes are
 // compressed at the fastest level, as the rows are: it takes a third of the
 // time of the default for files about a third larger.
-func newSplicer(w io.Writer, r rows) *splicer {
+func newSplicer(w io.Writer, dimension string, r rows) *splicer {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
 		return pooledFlate{getFlateWriter(w)}, nil
 	})
-	return &splicer{zw: zw, rows: r}
+	return &splicer{zw: zw, dimension: dimension, rows: r}
 }
 
 // Create starts the part name.
@@ -94,6 +99,11 @@ func (s *splicer) writeSheet() error {
 		return errors.New("the data sheet has no " + string(endSheetData))
 	}
 	head, tail := sheet[:i], sheet[i:]
+	// excelize states the used range as A1 for a streamed sheet; readers
+	// that trust it (openpyxl's read-only mode) would see the header only.
+	if s.dimension != "" {
+		head = bytes.Replace(head, streamedDimension, []byte(`<dimension ref="`+s.dimension+`"></dimension>`), 1)
+	}
 	var err error
 	if s.rows.deflated == nil {
 		err = s.writeSheetXML(head, tail)

@@ -867,3 +867,14 @@ func BenchmarkEncoderLedger(b *testing.B) {
 	b.ReportMetric(float64(rows), "rows/op")
 	b.ReportMetric(float64(size), "bytes/file")
 }
+
+// The Daten sheet states its used range: readers that trust it, such as
+// openpyxl's read-only mode, would otherwise see the header alone.
+func TestDimensionIsTheUsedRange(t *testing.T) {
+	fs := sampleFeatures()
+	b := encode(t, sampleDataset(), fs)
+	want := fmt.Sprintf(`<dimension ref="A1:I%d"></dimension>`, len(fs)+1)
+	if x := part(t, b, "xl/worksheets/sheet1.xml"); !strings.Contains(x, want) {
+		t.Errorf("no %s in the sheet:\n%.600s", want, x)
+	}
+}
