@@ -37,8 +37,8 @@ type splicer struct {
 	// dimension is the used range of the Daten sheet, such as A1:K45.
 	dimension string
 	rows      rows
-	sheet   *bytes.Buffer // excelize's Daten sheet while it is written
-	spliced bool
+	sheet     *bytes.Buffer // excelize's Daten sheet while it is written
+	spliced   bool
 }
 
 var _ excelize.ZipWriter = (*splicer)(nil)
