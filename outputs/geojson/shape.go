@@ -98,11 +98,12 @@ func (s *shape) project(pt orb.Point, scale float64) orb.Point {
 
 // positionCache maps input positions, by their bits, to their projected
 // and rounded form: areas that border each other share the positions of
-// their common boundary, so most positions come twice, and a projection
-// costs some 25 calls of math functions. It is direct-mapped, so a
-// position only displaces the one of its slot; 2^16 slots (3 MiB) reach
-// back over some hundred areas, as far as the next row of neighbours in a
-// city sorted by code.
+// their common boundary and every ring repeats its first position, so about
+// half of all positions come again, and a projection costs some 25 calls
+// of math functions. It is direct-mapped, so a position only displaces the
+// one of its slot, and bounded: 2^16 slots (2.5 MiB) reach back far enough
+// to find the neighbours of the row before in a city sorted by code (in
+// the benchmark workloads 49-51 % of lookups hit; 2^14 slots: 41-48 %).
 type positionCache [1 << cacheBits]cacheEntry
 
 const cacheBits = 16
