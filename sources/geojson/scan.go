@@ -368,6 +368,39 @@ func isHex(c byte) bool {
 // number checks the number at buf[s.i] and moves past it. A number may end
 // the input only at the top level.
 func (s *scanner) number() error {
+	// Most numbers are plain decimals that end inside the window; anything
+	// else, and every error, is left to the exact check below.
+	b, j, n := s.buf, s.i, s.n
+	if b[j] == '-' {
+		j++
+	}
+	switch {
+	case j < n && b[j] == '0':
+		j++
+	case j < n && b[j] >= '1' && b[j] <= '9':
+		for j++; j < n && b[j] >= '0' && b[j] <= '9'; j++ {
+		}
+	default:
+		return s.exactNumber()
+	}
+	if j < n && b[j] == '.' {
+		k := j + 1
+		for ; k < n && b[k] >= '0' && b[k] <= '9'; k++ {
+		}
+		if k == j+1 {
+			return s.exactNumber()
+		}
+		j = k
+	}
+	if j >= n || b[j] == 'e' || b[j] == 'E' {
+		return s.exactNumber()
+	}
+	s.i = j
+	return nil
+}
+
+// exactNumber is number, byte by byte across reads of the window.
+func (s *scanner) exactNumber() error {
 	c := s.buf[s.i]
 	if c == '-' {
 		s.i++
