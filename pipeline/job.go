@@ -354,6 +354,10 @@ func (j *Job) castRows(ctx context.Context, role, name string, r io.Reader, s Sc
 		tail.add(rec)
 		fn(row, caster, rec, ok)
 	}
+	// The rows are read a batch ahead in a goroutine of their own: parsing
+	// takes about as long as casting and checking, which happen here.
+	pf := prefetch(rr)
+	defer pf.close()
 	for {
 		if n%1024 == 0 {
 			if ctx.Err() != nil {
@@ -363,7 +367,7 @@ func (j *Job) castRows(ctx context.Context, role, name string, r io.Reader, s Sc
 				j.Progress(role, n)
 			}
 		}
-		row, err := rr.Read()
+		row, err := pf.Read()
 		if err == io.EOF {
 			tail.end(data)
 			break
