@@ -124,7 +124,8 @@ type Caster interface {
 // KeyResolver maps a value written by staff to a stable key.
 type KeyResolver interface {
 	// Resolve returns the key for value, or ok false and a hint naming the
-	// closest keys.
+	// closest keys. It must give the same answer for the same value while
+	// a table is read: casters resolve each distinct value once.
 	Resolve(value string) (key string, hint string, ok bool)
 }
 
