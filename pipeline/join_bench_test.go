@@ -21,7 +21,8 @@ func BenchmarkJoin(b *testing.B) {
 	var areas []Area
 	bounds := map[string]Boundary{}
 	fields := []Field{{Name: "code", Public: true}, {Name: "jahr", Public: true}, {Name: "einwohner", Public: true}, {Name: "sgb2_quote_pct", Public: true}}
-	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), rows: map[areaYear]Record{}, latest: map[string]int{}, complete: true}
+	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), rows: map[areaYear]int{}, latest: map[string]int{}, complete: true,
+		values: newPackedRows(fields, []int{0, 1, 2, 3})}
 	fu := &fundUsage{sums: map[fundKey]*fundSum{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: 5000, complete: true}
 	for i := range benchAreas {
 		code := fmt.Sprintf("A%04d", i)
@@ -35,7 +36,7 @@ func BenchmarkJoin(b *testing.B) {
 		r[60] = r[0]
 		bounds[code] = Boundary{Key: code, Geometry: orb.MultiPolygon{{r}}}
 		for y := 2021; y <= 2025; y++ {
-			kf.rows[areaYear{code, y}] = Record{code, int64(y), int64(1000 + i), 12.5}
+			kf.rows[areaYear{code, y}] = kf.values.add(Record{code, int64(y), int64(1000 + i), 12.5})
 			kf.latest[code] = y
 		}
 		fu.sums[fundKey{code, 2025, FundArea}] = &fundSum{Approved: 450000, Paid: 400000, Count: 3}
