@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+
+	"aktionsplan/pipeline"
 )
 
 // shape is the published form of one feature's geometry, built in buffers
@@ -47,7 +49,7 @@ func (s *shape) addPolygon(p orb.Polygon) error {
 	if len(p) == 0 {
 		return nil
 	}
-	scale := pow10[s.sys.decimals]
+	scale := pipeline.Pow10[s.sys.decimals]
 	for i, r := range p {
 		start := len(s.pts)
 		for _, pt := range r {
@@ -176,9 +178,9 @@ func (s *shape) appendJSON(b []byte) []byte {
 // appendPoint appends a position rounded to dec decimals.
 func appendPoint(b []byte, p orb.Point, dec int) []byte {
 	b = append(b, '[')
-	b = appendFixed(b, p[0], dec)
+	b = pipeline.AppendDecimal(b, p[0], dec)
 	b = append(b, ',')
-	b = appendFixed(b, p[1], dec)
+	b = pipeline.AppendDecimal(b, p[1], dec)
 	return append(b, ']')
 }
 
@@ -186,12 +188,12 @@ func appendPoint(b []byte, p orb.Point, dec int) []byte {
 // rounded to dec decimals.
 func appendBound(b []byte, r orb.Bound, dec int) []byte {
 	b = append(b, '[')
-	b = appendFixed(b, r.Min[0], dec)
+	b = pipeline.AppendDecimal(b, r.Min[0], dec)
 	b = append(b, ',')
-	b = appendFixed(b, r.Min[1], dec)
+	b = pipeline.AppendDecimal(b, r.Min[1], dec)
 	b = append(b, ',')
-	b = appendFixed(b, r.Max[0], dec)
+	b = pipeline.AppendDecimal(b, r.Max[0], dec)
 	b = append(b, ',')
-	b = appendFixed(b, r.Max[1], dec)
+	b = pipeline.AppendDecimal(b, r.Max[1], dec)
 	return append(b, ']')
 }

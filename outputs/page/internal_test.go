@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"aktionsplan/pipeline"
 )
 
 func TestFormatNumber(t *testing.T) {
@@ -180,7 +182,7 @@ func formatNumberPlain(v float64, dec int) string {
 }
 
 // FuzzFormatNumber checks formatNumber against formatNumberPlain and
-// appendFixed against strconv.
+// AppendDecimal, as the page calls it, against strconv.
 func FuzzFormatNumber(f *testing.F) {
 	for _, v := range []float64{0, -0.001, 22189, 1234567.891, -1234.5, 1e21, math.NaN(), math.Inf(-1), math.Inf(1), 5e-324, 123.45} {
 		f.Add(v, uint8(2))
@@ -190,9 +192,9 @@ func FuzzFormatNumber(f *testing.F) {
 		if got, want := formatNumber(v, dec), formatNumberPlain(v, dec); got != want {
 			t.Errorf("formatNumber(%v, %d) = %q, want %q", v, dec, got, want)
 		}
-		for _, x := range []float64{v, math.Round(v*pow10[dec]) / pow10[dec]} {
-			if got, want := string(appendFixed(nil, x, dec)), strconv.FormatFloat(x, 'f', -1, 64); got != want {
-				t.Errorf("appendFixed(%v, %d) = %s, want %s", x, dec, got, want)
+		for _, x := range []float64{v, math.Round(v*pipeline.Pow10[dec]) / pipeline.Pow10[dec]} {
+			if got, want := string(pipeline.AppendDecimal(nil, x, dec)), strconv.FormatFloat(x, 'f', -1, 64); got != want {
+				t.Errorf("pipeline.AppendDecimal(%v, %d) = %s, want %s", x, dec, got, want)
 			}
 		}
 	})

@@ -346,7 +346,7 @@ func coord(v float64) string {
 }
 
 func appendCoord(b []byte, v float64) []byte {
-	return appendFixed(b, math.Round(v*10)/10, 1)
+	return pipeline.AppendDecimal(b, math.Round(v*10)/10, 1)
 }
 
 // labelPoint is the centroid of the area's largest polygon: it lies inside
