@@ -71,7 +71,9 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	var werr error
 	next := j.nextYear()
 	complete, err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
-		ok = checkYearAndArea(reg, next, fv, row, c, rec, rep) && ok
+		code := fv.str(rec, fCode)
+		a, _ := reg.Area(code)
+		ok = checkYearAndArea(a, next, fv, row, c, rec, rep) && ok
 		ok = j.checkFundRow(fv, row, c, rec, rep) && ok
 		res.Actions++
 		if !ok {
@@ -82,8 +84,6 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 			rec[traegerIdx] = "Privatperson"
 		}
 		if w != nil && werr == nil && rep.Valid() {
-			code := fv.str(rec, fCode)
-			a, _ := reg.Area(code)
 			werr = w.Write(Feature{ID: code, Values: publicValues(fields, rec, a.Name)})
 		}
 		fu.add(fv, rec, row, c, j.Rules)
@@ -102,8 +102,9 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 }
 
 // checkYearAndArea checks that the year is not after next year and that the
-// area is part of the programme in that year.
-func checkYearAndArea(reg *Register, next int, fv fieldValue, row Row, c Caster, rec Record, rep *Report) bool {
+// area, a, the register's area of the row's code, is part of the programme
+// in that year.
+func checkYearAndArea(a Area, next int, fv fieldValue, row Row, c Caster, rec Record, rep *Report) bool {
 	year, hasYear := fv.int(rec, fYear)
 	if !hasYear {
 		return true
@@ -117,7 +118,7 @@ func checkYearAndArea(reg *Register, next int, fv fieldValue, row Row, c Caster,
 	if code == "" {
 		return true
 	}
-	if a, _ := reg.Area(code); !a.ValidIn(int(year)) {
+	if !a.ValidIn(int(year)) {
 		valid := fmt.Sprintf("ab %d", a.From)
 		if a.To != 0 {
 			valid = fmt.Sprintf("%d bis %d", a.From, a.To)

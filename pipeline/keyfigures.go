@@ -45,7 +45,8 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 	badRows := 0
 	next := j.nextYear()
 	complete, err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
-		ok = checkYearAndArea(reg, next, kf.fv, row, c, rec, res.Report) && ok
+		a, _ := reg.Area(kf.fv.str(rec, fCode))
+		ok = checkYearAndArea(a, next, kf.fv, row, c, rec, res.Report) && ok
 		res.KeyFigureRows++
 		if !ok {
 			badRows++
