@@ -81,7 +81,7 @@ func (d *deflater) send() error {
 func (d *deflater) start() {
 	d.started = true
 	workers := min(runtime.GOMAXPROCS(0), 4)
-	chunks := 2*workers + 1
+	chunks := workers + 1
 	d.free = make(chan *chunk, chunks)
 	d.work = make(chan *chunk, chunks)
 	d.order = make(chan *chunk, chunks)
