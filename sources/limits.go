@@ -3,8 +3,6 @@ package sources
 import (
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 
 	"aktionsplan/pipeline"
@@ -141,10 +139,10 @@ func (s *sizeLimit) Read(p []byte) (int, error) {
 	size := s.n + rest
 	s.err = &pipeline.BadInput{Issue: pipeline.Issue{
 		Code: pipeline.CodeMalformed, Severity: pipeline.Error, Pos: pipeline.Pos{File: s.name},
-		Value:    formatBytes(size),
-		Expected: fmt.Sprintf("höchstens %s laut [limits] max_file_bytes", formatBytes(s.limit)),
+		Value:    pipeline.GermanBytes(uint64(size)),
+		Expected: fmt.Sprintf("höchstens %s laut [limits] max_file_bytes", pipeline.GermanBytes(uint64(s.limit))),
 		Message: fmt.Sprintf("Die Datei ist mit %s größer als die Grenze von %s und wird nicht gelesen. Ist es die richtige Datei? "+
-			"Eine so große Eingabe lässt sich in der Konfiguration mit [limits] max_file_bytes zulassen", formatBytes(size), formatBytes(s.limit)),
+			"Eine so große Eingabe lässt sich in der Konfiguration mit [limits] max_file_bytes zulassen", pipeline.GermanBytes(uint64(size)), pipeline.GermanBytes(uint64(s.limit))),
 	}}
 	return 0, s.err
 }
@@ -180,18 +178,18 @@ func (l *rowLimit) Read() (pipeline.Row, error) {
 	case l.n > l.rows:
 		l.err = &pipeline.BadInput{Issue: pipeline.Issue{
 			Code: pipeline.CodeMalformed, Severity: pipeline.Error, Pos: o.At(row.Line, 0, ""),
-			Value:    fmt.Sprintf("mehr als %s Zeilen", formatInt(int64(l.rows))),
-			Expected: fmt.Sprintf("höchstens %s Zeilen laut [limits] max_rows", formatInt(int64(l.rows))),
+			Value:    fmt.Sprintf("mehr als %s Zeilen", pipeline.GermanInt(int64(l.rows))),
+			Expected: fmt.Sprintf("höchstens %s Zeilen laut [limits] max_rows", pipeline.GermanInt(int64(l.rows))),
 			Message: fmt.Sprintf("Die Tabelle hat mehr Zeilen als die Grenze von %s Zeilen; sie wird ab hier nicht weiter gelesen. Stehen unter der Tabelle ungewollt Daten? "+
-				"Eine so lange Tabelle lässt sich in der Konfiguration mit [limits] max_rows zulassen", formatInt(int64(l.rows))),
+				"Eine so lange Tabelle lässt sich in der Konfiguration mit [limits] max_rows zulassen", pipeline.GermanInt(int64(l.rows))),
 		}}
 	case cells > l.cells:
 		l.err = &pipeline.BadInput{Issue: pipeline.Issue{
 			Code: pipeline.CodeMalformed, Severity: pipeline.Error, Pos: o.At(row.Line, cells, ""),
-			Value:    fmt.Sprintf("%s Zellen", formatInt(int64(cells))),
-			Expected: fmt.Sprintf("höchstens %s Zellen je Zeile laut [limits] max_cells_per_row", formatInt(int64(l.cells))),
+			Value:    fmt.Sprintf("%s Zellen", pipeline.GermanInt(int64(cells))),
+			Expected: fmt.Sprintf("höchstens %s Zellen je Zeile laut [limits] max_cells_per_row", pipeline.GermanInt(int64(l.cells))),
 			Message: fmt.Sprintf("Die Zeile hat %s Zellen bis zu ihrem letzten Wert, mehr als die Grenze von %s Zellen; die Tabelle wird ab hier nicht weiter gelesen. Steht weit rechts ungewollt ein Wert? "+
-				"So breite Zeilen lassen sich in der Konfiguration mit [limits] max_cells_per_row zulassen", formatInt(int64(cells)), formatInt(int64(l.cells))),
+				"So breite Zeilen lassen sich in der Konfiguration mit [limits] max_cells_per_row zulassen", pipeline.GermanInt(int64(cells)), pipeline.GermanInt(int64(l.cells))),
 		}}
 	default:
 		return row, nil
@@ -223,33 +221,4 @@ func filled(values []string) int {
 		}
 	}
 	return 0
-}
-
-// formatInt writes a count the German way: 2.000.000.
-func formatInt(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return s
-}
-
-// formatBytes writes a size the German way: in the largest binary unit
-// that makes it at least one, and in bytes where the unit rounds it, as
-// the limits are configured in bytes: "256 MiB", "1,2 KiB (1.204 Bytes)".
-func formatBytes(n int64) string {
-	units := []string{"Bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	x, u := float64(n), 0
-	for x >= 1024 && u < len(units)-1 {
-		x /= 1024
-		u++
-	}
-	switch {
-	case u == 0:
-		return formatInt(n) + " Bytes"
-	case x == math.Trunc(x):
-		return strconv.FormatFloat(x, 'f', 0, 64) + " " + units[u]
-	}
-	s := strings.Replace(strconv.FormatFloat(x, 'f', 1, 64), ".", ",", 1)
-	return s + " " + units[u] + " (" + formatInt(n) + " Bytes)"
 }

@@ -74,7 +74,7 @@ func TestFileSizeLimit(t *testing.T) {
 			if bad == nil {
 				t.Fatalf("%d rows and no error", n)
 			}
-			checkLimitIssue(t, bad, tc.file, tc.value, formatBytes(tc.limit), "max_file_bytes")
+			checkLimitIssue(t, bad, tc.file, tc.value, pipeline.GermanBytes(uint64(tc.limit)), "max_file_bytes")
 		})
 	}
 }
@@ -192,18 +192,5 @@ func TestDefaultLimitsAllowTheLargeWorkload(t *testing.T) {
 	d := Limits{}.WithDefaults()
 	if d.Vertices < 50_000*80 || d.FeatureVertices < 80 || d.Rows < 1_000_001 || d.Cells < 12 {
 		t.Errorf("defaults %+v", d)
-	}
-}
-
-func TestFormat(t *testing.T) {
-	for in, want := range map[int64]string{0: "0 Bytes", 1000: "1.000 Bytes", 1024: "1 KiB", 256 << 20: "256 MiB", 4<<30 + 300<<20: "4,3 GiB (4.609.540.096 Bytes)"} {
-		if got := formatBytes(in); got != want {
-			t.Errorf("formatBytes(%d) = %q, want %q", in, got, want)
-		}
-	}
-	for in, want := range map[int64]string{7: "7", 1000: "1.000", 2_000_000: "2.000.000", -1234: "-1.234"} {
-		if got := formatInt(in); got != want {
-			t.Errorf("formatInt(%d) = %q, want %q", in, got, want)
-		}
 	}
 }

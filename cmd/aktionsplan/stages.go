@@ -60,7 +60,7 @@ func (l *stageLog) progress(role string, rows int) {
 	defer l.mu.Unlock()
 	if now := time.Now(); now.Sub(l.last) >= progressEvery {
 		l.last = now
-		fmt.Fprintf(l.tty, "\r\033[KLesen %s: %s Zeilen …", roleLabel(role), germanInt(rows))
+		fmt.Fprintf(l.tty, "\r\033[KLesen %s: %s Zeilen …", roleLabel(role), pipeline.GermanInt(rows))
 	}
 }
 
@@ -158,15 +158,15 @@ func rowsOf(s pipeline.Stage) string {
 	case pipeline.StepDocument:
 		return ""
 	case pipeline.StepJoin:
-		return germanInt(s.Rows) + " Aktionsräume"
+		return pipeline.GermanInt(s.Rows) + " Aktionsräume"
 	case pipeline.StepPublish:
-		return germanInt(s.Rows) + " Dateien"
+		return pipeline.GermanInt(s.Rows) + " Dateien"
 	case pipeline.StepRead:
 		if strings.HasSuffix(strings.ToLower(s.Name), "json") {
-			return germanInt(s.Rows) + " Grenzen"
+			return pipeline.GermanInt(s.Rows) + " Grenzen"
 		}
 	}
-	return germanInt(s.Rows) + " Zeilen"
+	return pipeline.GermanInt(s.Rows) + " Zeilen"
 }
 
 func roleLabel(role string) string {
@@ -184,20 +184,4 @@ func roleLabel(role string) string {
 // seconds writes a duration in seconds with three decimals, the German way.
 func seconds(d time.Duration) string {
 	return strings.Replace(fmt.Sprintf("%.3f s", d.Seconds()), ".", ",", 1)
-}
-
-// germanInt writes n with dots between thousands: 1.000.000.
-func germanInt(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + germanInt(-n)
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

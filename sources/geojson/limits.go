@@ -3,7 +3,6 @@ package geojson
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"aktionsplan/pipeline"
 )
@@ -55,28 +54,19 @@ func positions(raw json.RawMessage) int {
 // tooManyVertices reports a feature with more vertices than one may have;
 // the feature is skipped.
 func (fr *fileReader) tooManyVertices(n, limit int, pos pipeline.Pos) {
-	fr.rep.Errorf(pipeline.CodeGeometry, pos, fmt.Sprintf("%s Punkte", formatInt(n)),
-		fmt.Sprintf("höchstens %s Punkte je Feature laut [limits] max_feature_vertices", formatInt(limit)),
+	fr.rep.Errorf(pipeline.CodeGeometry, pos, fmt.Sprintf("%s Punkte", pipeline.GermanInt(n)),
+		fmt.Sprintf("höchstens %s Punkte je Feature laut [limits] max_feature_vertices", pipeline.GermanInt(limit)),
 		"Die Geometrie hat %s Punkte, mehr als die Grenze von %s Punkten je Feature; das Feature wird übersprungen. Bitte die Grenze vereinfachen (in QGIS: Vektor › Geometrie-Werkzeuge › Vereinfachen); "+
-			"so fein gezeichnete Grenzen lassen sich in der Konfiguration mit [limits] max_feature_vertices zulassen", formatInt(n), formatInt(limit))
+			"so fein gezeichnete Grenzen lassen sich in der Konfiguration mit [limits] max_feature_vertices zulassen", pipeline.GermanInt(n), pipeline.GermanInt(limit))
 }
 
 // tooManyVerticesInFile is the problem of a file whose features have more
 // vertices together than the limit; reading stops at the feature that
 // crosses it.
 func tooManyVerticesInFile(n, limit int, pos pipeline.Pos) *pipeline.BadInput {
-	return malformed(pos, fmt.Sprintf("mehr als %s Punkte", formatInt(limit)),
-		fmt.Sprintf("höchstens %s Punkte in allen Features zusammen laut [limits] max_vertices", formatInt(limit)),
+	return malformed(pos, fmt.Sprintf("mehr als %s Punkte", pipeline.GermanInt(limit)),
+		fmt.Sprintf("höchstens %s Punkte in allen Features zusammen laut [limits] max_vertices", pipeline.GermanInt(limit)),
 		fmt.Sprintf("Die Geometrien der Datei haben bis zu diesem Feature %s Punkte, mehr als die Grenze von %s Punkten für die ganze Datei; die Datei wird nicht gelesen. "+
 			"Bitte die Grenzen vereinfachen (in QGIS: Vektor › Geometrie-Werkzeuge › Vereinfachen); so große Dateien lassen sich in der Konfiguration mit [limits] max_vertices zulassen",
-			formatInt(n), formatInt(limit)))
-}
-
-// formatInt writes a count the German way: 20.000.000.
-func formatInt(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return s
+			pipeline.GermanInt(n), pipeline.GermanInt(limit)))
 }

@@ -67,7 +67,7 @@ func TestFileVertexLimit(t *testing.T) {
 			t.Fatalf("limit %d: err = %v, want a *pipeline.BadInput", tc.limit, err)
 		}
 		if is := bad.Issue; is.Pos.File != file || is.Pos.Feature != tc.feature || !strings.Contains(is.Message, "[limits] max_vertices") ||
-			!strings.Contains(is.Expected, "höchstens "+formatInt(tc.limit)+" Punkte") || is.Value != "mehr als "+formatInt(tc.limit)+" Punkte" {
+			!strings.Contains(is.Expected, "höchstens "+pipeline.GermanInt(tc.limit)+" Punkte") || is.Value != "mehr als "+pipeline.GermanInt(tc.limit)+" Punkte" {
 			t.Errorf("limit %d: issue %+v", tc.limit, is)
 		}
 	}

@@ -291,7 +291,7 @@ func (f *fetcher) store(resp *http.Response, timeout time.Duration) (io.ReadClos
 }
 
 func (f *fetcher) tooLarge(limit int64) error {
-	return &attemptError{msg: "liefert mehr als " + formatBytes(limit) + ", die Grenze für diese Quelle (in der Konfiguration [http] max_bytes, sonst [limits] max_file_bytes)",
+	return &attemptError{msg: "liefert mehr als " + pipeline.GermanBytes(uint64(limit)) + ", die Grenze für diese Quelle (in der Konfiguration [http] max_bytes, sonst [limits] max_file_bytes)",
 		err: ErrTooLarge, final: true}
 }
 
@@ -390,18 +390,6 @@ func redact(u *url.URL) string {
 		}
 	}
 	return c.Redacted()
-}
-
-// formatBytes writes a size in MiB or KiB where it is a whole number of
-// them.
-func formatBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d Bytes", n)
 }
 
 // isToken reports whether s is a valid header name (RFC 9110 token).

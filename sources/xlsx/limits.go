@@ -3,9 +3,6 @@ package xlsx
 import (
 	"archive/zip"
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -61,21 +58,21 @@ func checkUnzipped(name string, zr *zip.Reader, opt Options) *pipeline.BadInput 
 	}
 	if sum > uint64(total) {
 		return tooLarge(name, fmt.Sprintf("Die Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s",
-			formatBytes(sum), formatBytes(uint64(total))),
-			formatBytes(sum), fmt.Sprintf("höchstens %s entpackt laut [limits] max_xlsx_unzip_bytes", formatBytes(uint64(total))),
+			pipeline.GermanBytes(sum), pipeline.GermanBytes(uint64(total))),
+			pipeline.GermanBytes(sum), fmt.Sprintf("höchstens %s entpackt laut [limits] max_xlsx_unzip_bytes", pipeline.GermanBytes(uint64(total))),
 			"max_xlsx_unzip_bytes")
 	}
 	for _, f := range zr.File {
 		if f.UncompressedSize64 > bombMinBytes && f.UncompressedSize64 > bombRatio*max(f.CompressedSize64, 1) {
 			return tooLarge(name, fmt.Sprintf("Der Teil „%s“ der Arbeitsmappe ist gepackt %s und entpackt %s groß, mehr als das %d-Fache",
-				f.Name, formatBytes(f.CompressedSize64), formatBytes(f.UncompressedSize64), bombRatio),
-				formatBytes(f.UncompressedSize64), fmt.Sprintf("höchstens das %d-Fache der gepackten Größe (ab %s entpackt)", bombRatio, formatBytes(bombMinBytes)),
+				f.Name, pipeline.GermanBytes(f.CompressedSize64), pipeline.GermanBytes(f.UncompressedSize64), bombRatio),
+				pipeline.GermanBytes(f.UncompressedSize64), fmt.Sprintf("höchstens das %d-Fache der gepackten Größe (ab %s entpackt)", bombRatio, pipeline.GermanBytes(bombMinBytes)),
 				"max_xlsx_xml_bytes")
 		}
 		if f.UncompressedSize64 > uint64(part) {
 			return tooLarge(name, fmt.Sprintf("Der Teil „%s“ der Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s für einen Teil",
-				f.Name, formatBytes(f.UncompressedSize64), formatBytes(uint64(part))),
-				formatBytes(f.UncompressedSize64), fmt.Sprintf("höchstens %s je Teil laut [limits] max_xlsx_xml_bytes", formatBytes(uint64(part))),
+				f.Name, pipeline.GermanBytes(f.UncompressedSize64), pipeline.GermanBytes(uint64(part))),
+				pipeline.GermanBytes(f.UncompressedSize64), fmt.Sprintf("höchstens %s je Teil laut [limits] max_xlsx_xml_bytes", pipeline.GermanBytes(uint64(part))),
 				"max_xlsx_xml_bytes")
 		}
 	}
@@ -87,33 +84,4 @@ func tooLarge(name, msg, value, expected, key string) *pipeline.BadInput {
 		Pos: pipeline.Pos{File: name}, Value: value, Expected: expected,
 		Message: msg + "; sie wird nicht gelesen. Eine so große Arbeitsmappe ist meist beschädigt oder manipuliert (eine „ZIP-Bombe“); " +
 			"eine echte Tabelle dieser Größe lässt sich in der Konfiguration mit [limits] " + key + " zulassen"}}
-}
-
-// formatBytes writes a size the German way: in the largest binary unit
-// that makes it at least one, and in bytes where the unit rounds it, as
-// the limits are configured in bytes: "4 GiB", "1,5 MiB (1.572.864 Bytes)".
-func formatBytes(n uint64) string {
-	units := []string{"Bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	x, u := float64(n), 0
-	for x >= 1024 && u < len(units)-1 {
-		x /= 1024
-		u++
-	}
-	switch {
-	case u == 0:
-		return formatUint(n) + " Bytes"
-	case x == math.Trunc(x):
-		return strconv.FormatFloat(x, 'f', 0, 64) + " " + units[u]
-	}
-	s := strings.Replace(strconv.FormatFloat(x, 'f', 1, 64), ".", ",", 1)
-	return s + " " + units[u] + " (" + formatUint(n) + " Bytes)"
-}
-
-// formatUint writes a count the German way: 4.294.967.296.
-func formatUint(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return s
 }

@@ -161,14 +161,6 @@ func TestUnzipLimitsReachExcelize(t *testing.T) {
 	}
 }
 
-func TestFormatBytes(t *testing.T) {
-	for in, want := range map[uint64]string{1000: "1.000 Bytes", 4 << 30: "4 GiB", 3 << 19: "1,5 MiB (1.572.864 Bytes)"} {
-		if got := formatBytes(in); got != want {
-			t.Errorf("formatBytes(%d) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestBombWithinSizeLimits: a part well below every size limit that packs
 // far tighter than any real worksheet is refused from the ZIP directory.
 func TestBombWithinSizeLimits(t *testing.T) {
