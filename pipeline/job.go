@@ -101,6 +101,7 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 				if aerr := pub.Abort(); aerr != nil && err == nil {
 					err = aerr
 				}
+				out.repanic()
 			}
 		}()
 	}
@@ -130,23 +131,31 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		kfJob, bJob = j.branch(), j.branch()
 		kfErr, bErr error
 		wg          sync.WaitGroup
+		g           Guard
 	)
 	start = time.Now()
 	wg.Go(func() {
+		defer g.Recover()
 		start := time.Now()
 		figures, kfErr = kfJob.readKeyFigures(ctx, reg, kfRes)
 		kfJob.observeRead(kfRes, start)
 	})
 	wg.Go(func() {
+		defer g.Recover()
 		start := time.Now()
 		bounds, bErr = bJob.readBoundaries(reg, bRes)
 		bJob.observeRead(bRes, start)
 	})
-	fund, err := j.readFund(ctx, reg, res, actions)
+	fund, err := func() (*fundUsage, error) {
+		// Also when reading the fund usage panics: the other readers
+		// end before the panic goes on.
+		defer wg.Wait()
+		return j.readFund(ctx, reg, res, actions)
+	}()
 	if err == nil {
 		j.observeRead(res, start)
 	}
-	wg.Wait()
+	g.Repanic()
 	if err != nil {
 		return res, err
 	}

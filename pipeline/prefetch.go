@@ -24,6 +24,7 @@ type prefetcher struct {
 	once    sync.Once
 	cur     []readRow
 	i       int
+	guard   Guard
 }
 
 type readRow struct {
@@ -40,6 +41,9 @@ func prefetch(rr RowReader) *prefetcher {
 func (p *prefetcher) run(rr RowReader) {
 	defer close(p.done)
 	defer close(p.batches)
+	// A reader that panics does so again in Read, in the caller's
+	// goroutine, as it would have without the prefetcher.
+	defer p.guard.Recover()
 	for {
 		batch := make([]readRow, 0, prefetchRows)
 		var values []string
@@ -75,6 +79,7 @@ func (p *prefetcher) Read() (Row, error) {
 	for p.i == len(p.cur) {
 		b, ok := <-p.batches
 		if !ok {
+			p.guard.Repanic()
 			return Row{}, io.EOF
 		}
 		p.cur, p.i = b, 0

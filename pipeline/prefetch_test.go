@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 )
 
@@ -82,4 +83,23 @@ func TestPrefetchCloseEarly(t *testing.T) {
 		t.Errorf("read all %d rows ahead", n)
 	}
 	p.close() // twice is fine
+}
+
+// panicReader panics at its first row.
+type panicReader struct{}
+
+func (panicReader) Origin() Origin     { return Origin{} }
+func (panicReader) Read() (Row, error) { panic("reader bug") }
+
+// A reader's panic is raised again by Read, in the caller's goroutine.
+func TestPrefetchRaisesTheReadersPanic(t *testing.T) {
+	p := prefetch(panicReader{})
+	defer p.close()
+	defer func() {
+		if s, ok := recover().(string); !ok || !strings.Contains(s, "reader bug") {
+			t.Errorf("Read raised %v, want the reader's panic", s)
+		}
+	}()
+	p.Read()
+	t.Error("Read returned")
 }

@@ -7,6 +7,7 @@ import (
 	"hash"
 	"io"
 	"iter"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -75,12 +76,24 @@ type sink struct {
 	// rest of its rows are dropped.
 	failed atomic.Bool
 	err    error
+	guard  Guard
 }
 
 // run encodes rows until the channel is closed, then closes the encoder
 // and the file, also after an error, so that no file stays open.
 func (s *sink) run(name string, enc Encoder, file *countingFile, abort *atomic.Bool) {
 	defer close(s.done)
+	defer func() {
+		if v := recover(); v != nil {
+			// Raised again by Close or abort, in the run's goroutine;
+			// until then the writer is told, and its rows are taken.
+			s.guard.keep(v, debug.Stack())
+			s.fail(fmt.Errorf("%s: encoder panicked", name))
+			file.Close()
+			for range s.rows {
+			}
+		}
+	}()
 	for rows := range s.rows {
 		if s.err != nil {
 			continue
@@ -260,7 +273,8 @@ func (w *datasetWriter) end() {
 	}
 }
 
-// abort ends the encoders without completing their files.
+// abort ends the encoders without completing their files; a panic of one
+// is left to release.repanic.
 func (w *datasetWriter) abort() {
 	if w.closed {
 		return
@@ -298,6 +312,9 @@ func (w *datasetWriter) Close() error {
 		}
 	}
 	w.closed = true
+	for _, s := range w.sinks {
+		s.guard.Repanic()
+	}
 	if err != nil {
 		return err
 	}
@@ -332,17 +349,20 @@ func (r *release) write(sets []datasetRows) error {
 	}
 	errs := make([]error, len(sets))
 	var wg sync.WaitGroup
+	var g Guard
 	for i, d := range sets {
 		wg.Go(func() {
+			defer g.Recover()
+			defer ws[i].end()
 			for f := range d.rows {
 				if errs[i] = ws[i].Write(f); errs[i] != nil {
 					break
 				}
 			}
-			ws[i].end()
 		})
 	}
 	wg.Wait()
+	g.Repanic()
 	for i, w := range ws {
 		err := w.Close()
 		if errs[i] != nil {
@@ -365,10 +385,20 @@ type datasetRows struct {
 }
 
 // abort stops the encoders of every dataset still open, so that no
-// goroutine or file outlives a failed run.
+// goroutine or file outlives a failed run. An encoder's panic is kept for
+// repanic.
 func (r *release) abort() {
 	for _, w := range r.writers {
 		w.abort()
+	}
+}
+
+// repanic raises the panic of an encoder, if one panicked.
+func (r *release) repanic() {
+	for _, w := range r.writers {
+		for _, s := range w.sinks {
+			s.guard.Repanic()
+		}
 	}
 }
 

@@ -16,8 +16,9 @@ import (
 // failFormat's encoder fails at its row at (counting from 1) of the
 // dataset named ds.
 type failFormat struct {
-	ds string
-	at int
+	ds     string
+	at     int
+	panics bool
 }
 
 var errEncode = errors.New("cell does not fit")
@@ -37,6 +38,9 @@ type failEncoder struct {
 
 func (e *failEncoder) Write(pipeline.Feature) error {
 	e.rows++
+	if e.ds == e.f.ds && e.rows == e.f.at && e.f.panics {
+		panic("encoder bug")
+	}
 	if e.ds == e.f.ds && e.rows == e.f.at {
 		return fmt.Errorf("row %d: %w", e.rows, errEncode)
 	}
@@ -162,5 +166,32 @@ func TestRunReportsInInputOrder(t *testing.T) {
 	}
 	if want := "read register.csv|read mittel.csv|read kennzahlen.csv|read grenzen.geojson|join "; strings.Join(first, "|") != want {
 		t.Errorf("stages %q, want %q", strings.Join(first, "|"), want)
+	}
+}
+
+// An encoder that panics runs in a goroutine of its own, but its panic is
+// raised in the goroutine that called Run, where a server's recovery fails
+// the run instead of the process ending.
+func TestEncoderPanicReachesTheCaller(t *testing.T) {
+	for _, ds := range []string{"mittelverwendung", "aktionsraeume"} {
+		t.Run(ds, func(t *testing.T) {
+			j := job(fundRows(1000))
+			j.Formats = append(j.Formats, failFormat{ds: ds, at: 2, panics: true})
+			pub := &closingPublisher{}
+			var v any
+			func() {
+				defer func() { v = recover() }()
+				j.Run(context.Background(), pub)
+			}()
+			if s, ok := v.(string); !ok || !strings.Contains(s, "encoder bug") {
+				t.Fatalf("Run raised %v, want the encoder's panic", v)
+			}
+			if !pub.aborted {
+				t.Error("release not aborted")
+			}
+			if len(pub.open) > 0 {
+				t.Errorf("files left open: %v", pub.open)
+			}
+		})
 	}
 }

@@ -87,7 +87,8 @@ func (s *Scheduler) execute(a *activeRun) {
 
 // call runs the RunFunc and returns its record completed, or a failed one
 // when it panics. A panic in a goroutine the RunFunc starts cannot be
-// recovered here and ends the process.
+// recovered here and would end the process: the pipeline's goroutines carry
+// theirs back into the run's goroutine (pipeline.Guard).
 func (s *Scheduler) call(a *activeRun) (rec pipeline.RunRecord) {
 	defer func() {
 		if v := recover(); v != nil {

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"github.com/paulmach/orb"
+
+	"aktionsplan/pipeline"
 )
 
 // candidatePairs returns the pairs {i, j}, i < j, of areas whose bounding
@@ -49,8 +51,10 @@ func mayOverlapAll(outlines []outline, pairs [][2]int) []bool {
 	const block = 256
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var g pipeline.Guard
 	for range min(runtime.GOMAXPROCS(0), (len(pairs)+block-1)/block) {
 		wg.Go(func() {
+			defer g.Recover()
 			var o overlapTester
 			for {
 				start := int(next.Add(block)) - block
@@ -65,6 +69,7 @@ func mayOverlapAll(outlines []outline, pairs [][2]int) []bool {
 		})
 	}
 	wg.Wait()
+	g.Repanic()
 	return may
 }
 

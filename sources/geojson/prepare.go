@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 
 	"github.com/paulmach/orb"
+
+	"aktionsplan/pipeline"
 )
 
 // prepared is a feature's geometry checked ahead of the features before
@@ -27,8 +29,10 @@ func (fr *fileReader) prepareAll(features []parsedFeature) []prepared {
 	const block = 64
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var g pipeline.Guard
 	for range min(runtime.GOMAXPROCS(0), (len(features)+block-1)/block) {
 		wg.Go(func() {
+			defer g.Recover()
 			var w westOrder
 			for {
 				start := int(next.Add(block)) - block
@@ -44,6 +48,7 @@ func (fr *fileReader) prepareAll(features []parsedFeature) []prepared {
 		})
 	}
 	wg.Wait()
+	g.Repanic()
 	return out
 }
 
