@@ -48,29 +48,37 @@ func candidatePairs(bounds []orb.Bound) [][2]int {
 // the pairs are independent, and each result has its pair's place.
 func mayOverlapAll(outlines []outline, pairs [][2]int) []bool {
 	may := make([]bool, len(pairs))
-	const block = 256
-	var next atomic.Int64
+	inParallel(len(pairs), 256, func(next func() (int, int, bool)) {
+		var o overlapTester
+		for lo, hi, ok := next(); ok; lo, hi, ok = next() {
+			for k := lo; k < hi; k++ {
+				i, j := pairs[k][0], pairs[k][1]
+				may[k] = o.mayOverlap(outlines[i], outlines[j])
+			}
+		}
+	})
+	return may
+}
+
+// inParallel runs worker on every processor (at most one per block); each
+// worker calls next for the next block lo..hi of the indexes 0..n-1 until
+// ok is false. A worker's panic is raised again in the caller.
+func inParallel(n, block int, worker func(next func() (lo, hi int, ok bool))) {
+	var claimed atomic.Int64
+	next := func() (int, int, bool) {
+		lo := int(claimed.Add(int64(block))) - block
+		return lo, min(lo+block, n), lo < n
+	}
 	var wg sync.WaitGroup
 	var g pipeline.Guard
-	for range min(runtime.GOMAXPROCS(0), (len(pairs)+block-1)/block) {
+	for range min(runtime.GOMAXPROCS(0), (n+block-1)/block) {
 		wg.Go(func() {
 			defer g.Recover()
-			var o overlapTester
-			for {
-				start := int(next.Add(block)) - block
-				if start >= len(pairs) {
-					return
-				}
-				for k := start; k < min(start+block, len(pairs)); k++ {
-					i, j := pairs[k][0], pairs[k][1]
-					may[k] = o.mayOverlap(outlines[i], outlines[j])
-				}
-			}
+			worker(next)
 		})
 	}
 	wg.Wait()
 	g.Repanic()
-	return may
 }
 
 // mayOverlap reports whether the interiors of a and b may overlap. It is

@@ -1,13 +1,7 @@
 package geojson
 
 import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-
 	"github.com/paulmach/orb"
-
-	"aktionsplan/pipeline"
 )
 
 // prepared is a feature's geometry checked ahead of the features before
@@ -26,29 +20,16 @@ type prepared struct {
 // geometry in file order, which reports it as before.
 func (fr *fileReader) prepareAll(features []parsedFeature) []prepared {
 	out := make([]prepared, len(features))
-	const block = 64
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var g pipeline.Guard
-	for range min(runtime.GOMAXPROCS(0), (len(features)+block-1)/block) {
-		wg.Go(func() {
-			defer g.Recover()
-			var w westOrder
-			for {
-				start := int(next.Add(block)) - block
-				if start >= len(features) {
-					return
-				}
-				for k := start; k < min(start+block, len(features)); k++ {
-					if features[k].feature {
-						out[k] = fr.prepare(&features[k].geom, &w)
-					}
+	inParallel(len(features), 64, func(next func() (int, int, bool)) {
+		var w westOrder
+		for lo, hi, ok := next(); ok; lo, hi, ok = next() {
+			for k := lo; k < hi; k++ {
+				if features[k].feature {
+					out[k] = fr.prepare(&features[k].geom, &w)
 				}
 			}
-		})
-	}
-	wg.Wait()
-	g.Repanic()
+		}
+	})
 	return out
 }
 
