@@ -166,7 +166,7 @@ type Reference struct {
 
 // kind describes the files of one extension.
 type kind struct {
-	format, mediatype, label string
+	format, label string
 	// table says whether the file holds the dataset's table (with a
 	// schema), text whether it is UTF-8 text.
 	table, text bool
@@ -179,13 +179,13 @@ type kind struct {
 // a file of another extension is an error, so that no release file is left
 // undescribed.
 var kinds = map[string]kind{
-	".csv": {format: "csv", mediatype: "text/csv", label: "CSV", table: true, text: true,
+	".csv": {format: "csv", label: "CSV", table: true, text: true,
 		about: "CSV (UTF-8, Komma, Dezimalpunkt, Datum als JJJJ-MM-TT)."},
-	".xlsx": {format: "xlsx", mediatype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", label: "XLSX", table: true,
+	".xlsx": {format: "xlsx", label: "XLSX", table: true,
 		about: "Excel-Arbeitsmappe: Blatt „Daten“ mit deutschen Spaltenüberschriften, Blatt „Beschreibung“ mit den Spalten."},
-	".geojson": {format: "geojson", mediatype: "application/geo+json", label: "GeoJSON", text: true,
+	".geojson": {format: "geojson", label: "GeoJSON", text: true,
 		about: "GeoJSON mit der Grenze je Aktionsraum als Geometrie und den Spalten als Eigenschaften.", crs: wgs84},
-	".gpkg": {format: "gpkg", mediatype: "application/geopackage+sqlite3", label: "GeoPackage",
+	".gpkg": {format: "gpkg", label: "GeoPackage",
 		about: "OGC GeoPackage mit einer Ebene der Aktionsräume.", crs: wgs84},
 }
 
@@ -244,7 +244,8 @@ var ErrUnknownFormat = errors.New("datapackage: unknown file format")
 func (d Document) resource(ds pipeline.PublishedDataset, f pipeline.ManifestFile) (Resource, error) {
 	ext := path.Ext(f.Name)
 	k, ok := kinds[ext]
-	if !ok {
+	mt, known := pipeline.MediaType(f.Name)
+	if !ok || !known {
 		return Resource{}, fmt.Errorf("%w: %s", ErrUnknownFormat, f.Name)
 	}
 	about := k.about
@@ -263,7 +264,7 @@ func (d Document) resource(ds pipeline.PublishedDataset, f pipeline.ManifestFile
 		Title:       ds.Title + " (" + k.label + ")",
 		Description: join(ds.Description, about, ds.About.Note),
 		Format:      k.format,
-		Mediatype:   k.mediatype,
+		Mediatype:   mt,
 		Bytes:       f.Bytes,
 		Hash:        "sha256:" + f.SHA256,
 		Rows:        f.Rows,

@@ -90,17 +90,17 @@ const (
 
 // format is what the metadata says of the files of one extension.
 type format struct {
-	fileType, mediaType, label string
+	fileType, label string
 	// crs is the coordinate reference system of a spatial format.
 	crs string
 }
 
 // formats maps file name extensions to formats.
 var formats = map[string]format{
-	".csv":     {"CSV", "text/csv", "CSV", ""},
-	".xlsx":    {"XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", ""},
-	".geojson": {"GEOJSON", "application/geo+json", "GeoJSON", crsWGS84},
-	".gpkg":    {"GPKG", "application/geopackage+sqlite3", "GeoPackage", crsWGS84},
+	".csv":     {"CSV", "CSV", ""},
+	".xlsx":    {"XLSX", "XLSX", ""},
+	".geojson": {"GEOJSON", "GeoJSON", crsWGS84},
+	".gpkg":    {"GPKG", "GeoPackage", crsWGS84},
 }
 
 // variants are files of a format in another coordinate system, known by
@@ -259,7 +259,8 @@ func (b *builder) distribution(ds pipeline.PublishedDataset, f pipeline.Manifest
 	portal := b.rel.About.Portal
 	ext := path.Ext(f.Name)
 	fm, ok := formats[ext]
-	if !ok {
+	mt, known := pipeline.MediaType(f.Name)
+	if !ok || !known {
 		return fmt.Errorf("%w: %s", ErrUnknownFormat, f.Name)
 	}
 	label, crs := fm.label, fm.crs
@@ -274,7 +275,7 @@ func (b *builder) distribution(ds pipeline.PublishedDataset, f pipeline.Manifest
 	d.add("dcat:accessURL", iri(url))
 	d.add("dcat:downloadURL", iri(url))
 	d.add("dct:format", iri(fileType+fm.fileType))
-	d.add("dcat:mediaType", iri(mediaType+fm.mediaType))
+	d.add("dcat:mediaType", iri(mediaType+mt))
 	if crs != "" {
 		d.add("dct:conformsTo", iri(crs))
 	}

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,24 +30,26 @@ type format struct {
 	text bool
 }
 
-// formats maps the extensions of published files to their format; other
-// files are served as application/octet-stream, never sniffed.
-var formats = map[string]format{
-	".geojson": {"application/geo+json", true},
-	".csv":     {"text/csv; charset=utf-8", true},
-	".json":    {"application/json", true},
-	".html":    {"text/html; charset=utf-8", true},
-	".xlsx":    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false},
-	".gpkg":    {"application/geopackage+sqlite3", false},
-	".jsonld":  {"application/ld+json", true},
-	".ttl":     {"text/turtle; charset=utf-8", true},
+// formatOf is how a file is served: with its media type (text in UTF-8),
+// gzipped where it compresses well; a file the release does not describe as
+// application/octet-stream, never sniffed.
+func formatOf(name string) format {
+	mt, ok := pipeline.MediaType(name)
+	if !ok {
+		return format{contentType: "application/octet-stream"}
+	}
+	f := format{contentType: mt, text: !binary[mt]}
+	if strings.HasPrefix(mt, "text/") {
+		f.contentType += "; charset=utf-8"
+	}
+	return f
 }
 
-func formatOf(name string) format {
-	if f, ok := formats[strings.ToLower(path.Ext(name))]; ok {
-		return f
-	}
-	return format{contentType: "application/octet-stream"}
+// binary are the media types of files that are compressed already or
+// binary, not worth gzipping.
+var binary = map[string]bool{
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": true,
+	"application/geopackage+sqlite3":                                    true,
 }
 
 // Caching: current changes with every published run, so caches ask again
