@@ -270,4 +270,4 @@ func (fu *fundUsage) features(reg *Register) iter.Seq[Feature] {
 }
 
 // formatEUR renders an amount the German way: 5.450,00 EUR.
-func formatEUR(v float64) string { return formatNumber(v, 2) + " EUR" }
+func formatEUR(v float64) string { return GermanNumber(v, 2) + " EUR" }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -39,4 +40,40 @@ func GermanBytes(n uint64) string {
 	}
 	s := strings.Replace(strconv.FormatFloat(x, 'f', 1, 64), ".", ",", 1)
 	return s + " " + units[u] + " (" + GermanInt(n) + " Bytes)"
+}
+
+// GermanNumber writes v with dec decimals the German way: 1.234,5; no
+// minus before a value that shows as zero.
+func GermanNumber(v float64, dec int) string {
+	var buf [32]byte
+	return string(AppendGermanNumber(buf[:0], v, dec))
+}
+
+// AppendGermanNumber appends v as GermanNumber writes it.
+func AppendGermanNumber(b []byte, v float64, dec int) []byte {
+	var buf [32]byte
+	s := strconv.AppendFloat(buf[:0], v, 'f', dec, 64)
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	whole, frac := s, s[len(s):]
+	if i := bytes.IndexByte(s, '.'); i >= 0 {
+		whole, frac = s[:i], s[i+1:]
+	}
+	// No minus before a value that shows as zero: -0,00 is 0,00.
+	if neg && len(bytes.Trim(s, "0.")) > 0 {
+		b = append(b, '-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b = append(b, '.')
+		}
+		b = append(b, c)
+	}
+	if len(frac) > 0 {
+		b = append(b, ',')
+		b = append(b, frac...)
+	}
+	return b
 }

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -21,4 +23,41 @@ func TestGermanNumbers(t *testing.T) {
 	if got := GermanInt(uint64(math.MaxUint64)); got != "18.446.744.073.709.551.615" {
 		t.Errorf("GermanInt(MaxUint64) = %q", got)
 	}
+}
+
+// germanNumberPlain is GermanNumber as it was first written, with strings:
+// the reference of FuzzGermanNumber.
+func germanNumberPlain(v float64, dec int) string {
+	s := strconv.FormatFloat(v, 'f', dec, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if neg && strings.Trim(s, "0.") != "" {
+		b.WriteByte('-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteByte(',')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// FuzzGermanNumber checks GermanNumber against germanNumberPlain.
+func FuzzGermanNumber(f *testing.F) {
+	for _, v := range []float64{0, -0.001, 22189, 1234567.891, -1234.5, 1e21, math.NaN(), math.Inf(-1), math.Inf(1), 5e-324, 123.45} {
+		f.Add(v, uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, v float64, d uint8) {
+		dec := int(d % 10)
+		if got, want := GermanNumber(v, dec), germanNumberPlain(v, dec); got != want {
+			t.Errorf("GermanNumber(%v, %d) = %q, want %q", v, dec, got, want)
+		}
+	})
 }

@@ -173,9 +173,9 @@ func (t *trailer) checkTotal(row Row) {
 			raw = row.Values[pos.Column-1]
 		}
 		diffs = append(diffs, Issue{Code: CodeTotalMismatch, Severity: Warning, Pos: pos, Value: raw,
-			Expected: "die Summe der Zeilen, " + formatNumber(got, decimals),
+			Expected: "die Summe der Zeilen, " + GermanNumber(got, decimals),
 			Message: fmt.Sprintf("Die Summenzeile stimmt nicht mit den Zeilen darüber überein. Summe in der Datei: %s; Summe der Zeilen: %s",
-				formatNumber(total, decimals), formatNumber(got, decimals))})
+				GermanNumber(total, decimals), GermanNumber(got, decimals))})
 	}
 	t.rep.Infof(CodeRead, t.origin.At(row.Line, 0, ""), "Summenzeile erkannt und nicht als Daten gelesen; %s", totalVerdict(checked, len(diffs)))
 	for _, is := range diffs {
@@ -302,24 +302,3 @@ func (k *sum) add(x float64) {
 }
 
 func (k sum) value() float64 { return k.s + k.c }
-
-// formatNumber renders a number the German way, with decimals places:
-// 12.345,00.
-func formatNumber(v float64, decimals int) string {
-	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && strings.Trim(s, "0.") != "" {
-		b.WriteByte('-')
-	}
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString("," + frac)
-	}
-	return b.String()
-}

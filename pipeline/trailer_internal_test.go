@@ -265,8 +265,8 @@ func TestFormatNumber(t *testing.T) {
 		{12345, 2, "12.345,00"}, {12345, 0, "12.345"}, {-1234.5, 2, "-1.234,50"}, {-0.001, 2, "0,00"},
 		{0.005, 2, "0,01"}, {999, 2, "999,00"}, {1e15, 0, "1.000.000.000.000.000"},
 	} {
-		if got := formatNumber(tc.v, tc.decimals); got != tc.want {
-			t.Errorf("formatNumber(%v, %d) = %q, want %q", tc.v, tc.decimals, got, tc.want)
+		if got := GermanNumber(tc.v, tc.decimals); got != tc.want {
+			t.Errorf("GermanNumber(%v, %d) = %q, want %q", tc.v, tc.decimals, got, tc.want)
 		}
 	}
 }
@@ -277,7 +277,7 @@ func TestSumIsExactToTheCent(t *testing.T) {
 	for range 1000000 {
 		s.add(0.1)
 	}
-	if got := s.value(); got < 100000-0.005 || got > 100000+0.005 || formatNumber(got, 2) != "100.000,00" {
+	if got := s.value(); got < 100000-0.005 || got > 100000+0.005 || GermanNumber(got, 2) != "100.000,00" {
 		t.Fatalf("sum %v", got)
 	}
 }

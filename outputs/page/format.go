@@ -1,14 +1,14 @@
 package page
 
 import (
-	"bytes"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 	// The release time is shown in Berlin time on every machine, also on
 	// one without a time zone database.
 	_ "time/tzdata"
+
+	"aktionsplan/pipeline"
 )
 
 // berlin is the time zone of the release time on the page.
@@ -32,50 +32,12 @@ func formatTime(t time.Time) string {
 	return t.Format("02.01.2006, 15:04 Uhr")
 }
 
-// formatNumber writes v with dec decimals the German way: 1.234,5.
-func formatNumber(v float64, dec int) string {
-	var buf [32]byte
-	return string(appendNumber(buf[:0], v, dec))
-}
-
-// appendNumber appends v as formatNumber writes it.
-func appendNumber(b []byte, v float64, dec int) []byte {
-	var buf [32]byte
-	s := strconv.AppendFloat(buf[:0], v, 'f', dec, 64)
-	neg := len(s) > 0 && s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	whole, frac := s, s[len(s):]
-	if i := bytes.IndexByte(s, '.'); i >= 0 {
-		whole, frac = s[:i], s[i+1:]
-	}
-	// No minus before a value that shows as zero: -0,00 is 0,00.
-	if neg && len(bytes.Trim(s, "0.")) > 0 {
-		b = append(b, '-')
-	}
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b = append(b, '.')
-		}
-		b = append(b, c)
-	}
-	if len(frac) > 0 {
-		b = append(b, ',')
-		b = append(b, frac...)
-	}
-	return b
-}
-
-// formatInt writes n with a dot between thousands: 12.345.
-func formatInt(n int64) string { return formatNumber(float64(n), 0) }
-
 // formatSize writes a size in bytes as people read it: 532 Byte, 12,3 kB,
 // 4,5 MB (decimal units, as the download area shows them).
 func formatSize(n int64) string {
 	const unit = 1000
 	if n < unit {
-		return formatInt(n) + " Byte"
+		return pipeline.GermanInt(n) + " Byte"
 	}
 	v, suffix := float64(n)/unit, "kB"
 	for _, u := range []string{"MB", "GB"} {
@@ -84,14 +46,14 @@ func formatSize(n int64) string {
 		}
 		v, suffix = v/unit, u
 	}
-	return formatNumber(v, 1) + " " + suffix
+	return pipeline.GermanNumber(v, 1) + " " + suffix
 }
 
-// withUnit writes v with dec decimals (see formatNumber) and a unit:
+// withUnit writes v with dec decimals (see pipeline.GermanNumber) and a unit:
 // "19,4 %", "1.600,00 EUR".
 func withUnit(v float64, dec int, unit string) string {
 	var buf [48]byte
-	b := appendNumber(buf[:0], v, dec)
+	b := pipeline.AppendGermanNumber(buf[:0], v, dec)
 	if unit != "" {
 		b = append(append(b, "\u00a0"...), unit...)
 	}

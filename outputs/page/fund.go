@@ -111,7 +111,7 @@ func newFund(rel *pipeline.ReleaseInfo, areas []areaView) *fundView {
 	x := func(v float64) float64 { return chartX0 + math.Max(0, v)/top*chartLen }
 	fv := &fundView{Year: strconv.Itoa(int(latest)), Rows: make([]fundRow, 0, len(rel.Areas))}
 	for v := 0.0; v <= top+step/2; v += step {
-		fv.Ticks = append(fv.Ticks, tick{X: coord(x(v)), Label: formatNumber(v, 0) + "\u00a0€"})
+		fv.Ticks = append(fv.Ticks, tick{X: coord(x(v)), Label: pipeline.GermanNumber(v, 0) + "\u00a0€"})
 	}
 	textX := coord(chartX0 + chartLen + 12)
 	for i, a := range rel.Areas {
@@ -127,7 +127,7 @@ func newFund(rel *pipeline.ReleaseInfo, areas []areaView) *fundView {
 			r.Data = true
 			r.Year = strconv.Itoa(int(year))
 			r.Approved, r.Paid = euro(approved), euro(paid)
-			r.Short = formatNumber(approved, 0) + "\u00a0€ / " + formatNumber(paid, 0) + "\u00a0€"
+			r.Short = pipeline.GermanNumber(approved, 0) + "\u00a0€ / " + pipeline.GermanNumber(paid, 0) + "\u00a0€"
 			r.ApprovedW, r.PaidW = coord(x(approved)-chartX0), coord(x(paid)-chartX0)
 			if over, ok := flag(a, cols.over); ok {
 				r.Over = over

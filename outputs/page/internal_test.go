@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"math"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,8 +27,8 @@ func TestFormatNumber(t *testing.T) {
 		{16, 1, "16,0"},
 		{999, 0, "999"},
 	} {
-		if got := formatNumber(tc.v, tc.dec); got != tc.want {
-			t.Errorf("formatNumber(%v, %d) = %q, want %q", tc.v, tc.dec, got, tc.want)
+		if got := pipeline.GermanNumber(tc.v, tc.dec); got != tc.want {
+			t.Errorf("pipeline.GermanNumber(%v, %d) = %q, want %q", tc.v, tc.dec, got, tc.want)
 		}
 	}
 }
@@ -153,49 +152,6 @@ func FuzzWriteHTML(f *testing.F) {
 		e := b.String()
 		if got := `<p>` + e + `</p><svg><path d="` + e + `"><title>` + e + `</title></path></svg>`; got != want.String() {
 			t.Errorf("writeHTML(%q):\ngot  %s\nwant %s", s, got, want.String())
-		}
-	})
-}
-
-// formatNumberPlain is formatNumber as it was written first, with strings:
-// the reference of FuzzFormatNumber.
-func formatNumberPlain(v float64, dec int) string {
-	s := strconv.FormatFloat(v, 'f', dec, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if neg && strings.Trim(s, "0.") != "" {
-		b.WriteByte('-')
-	}
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteByte(',')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
-
-// FuzzFormatNumber checks formatNumber against formatNumberPlain and
-// AppendDecimal, as the page calls it, against strconv.
-func FuzzFormatNumber(f *testing.F) {
-	for _, v := range []float64{0, -0.001, 22189, 1234567.891, -1234.5, 1e21, math.NaN(), math.Inf(-1), math.Inf(1), 5e-324, 123.45} {
-		f.Add(v, uint8(2))
-	}
-	f.Fuzz(func(t *testing.T, v float64, d uint8) {
-		dec := int(d % 10)
-		if got, want := formatNumber(v, dec), formatNumberPlain(v, dec); got != want {
-			t.Errorf("formatNumber(%v, %d) = %q, want %q", v, dec, got, want)
-		}
-		for _, x := range []float64{v, math.Round(v*pipeline.Pow10[dec]) / pipeline.Pow10[dec]} {
-			if got, want := string(pipeline.AppendDecimal(nil, x, dec)), strconv.FormatFloat(x, 'f', -1, 64); got != want {
-				t.Errorf("pipeline.AppendDecimal(%v, %d) = %s, want %s", x, dec, got, want)
-			}
 		}
 	})
 }

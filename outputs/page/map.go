@@ -185,11 +185,11 @@ func (f *figure) legend() []legendClass {
 		}
 		label := f.format(lo)
 		if hi != lo {
-			label = formatNumber(lo, f.dec) + " bis " + f.format(hi)
+			label = pipeline.GermanNumber(lo, f.dec) + " bis " + f.format(hi)
 		}
 		count := "1 Aktionsraum"
 		if n > 1 {
-			count = formatInt(int64(n)) + " Aktionsräume"
+			count = pipeline.GermanInt(int64(n)) + " Aktionsräume"
 		}
 		out = append(out, legendClass{Class: "c" + strconv.Itoa(c), Label: label, Count: count})
 	}

@@ -173,7 +173,7 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 		return
 	}
 	n := len(rel.Areas)
-	v.AreaCount = formatInt(int64(n))
+	v.AreaCount = pipeline.GermanInt(int64(n))
 	maxAreas, maxLabels := p.MaxAreas, p.MaxLabels
 	if maxAreas <= 0 {
 		maxAreas = DefaultMaxAreas
@@ -183,7 +183,7 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 	}
 	if n > maxAreas {
 		v.Omitted = fmt.Sprintf("Karte und Diagramm werden ab %s Aktionsräumen nicht gezeigt (hier: %s); alle Werte stehen in den Dateien unten.",
-			formatInt(int64(maxAreas)+1), v.AreaCount)
+			pipeline.GermanInt(int64(maxAreas)+1), v.AreaCount)
 		return
 	}
 	code, name, year := columnIndex(ds, "code"), columnIndex(ds, "name"), columnIndex(ds, "kennzahlen_jahr")
@@ -260,7 +260,7 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 		// A bar per area would make a chart taller than any screen;
 		// the table says the same.
 		v.Fund.NoChart = fmt.Sprintf("Das Diagramm wird ab %s Aktionsräumen nicht gezeigt; die Zahlen stehen in der Tabelle.",
-			formatInt(int64(maxLabels)+1))
+			pipeline.GermanInt(int64(maxLabels)+1))
 	}
 }
 
@@ -290,7 +290,7 @@ func text(f pipeline.Feature, i int) (string, bool) {
 
 func newDataset(ds pipeline.PublishedDataset) datasetView {
 	v := datasetView{ID: "ds-" + ds.Name, Name: ds.Name, Title: ds.Title, Description: ds.Description,
-		Rows: formatInt(int64(ds.Rows))}
+		Rows: pipeline.GermanInt(int64(ds.Rows))}
 	if v.Title == "" {
 		v.Title = ds.Name
 	}
@@ -340,10 +340,10 @@ func rules(c pipeline.Constraints) string {
 		out = append(out, "eindeutig")
 	}
 	if c.Minimum != nil {
-		out = append(out, "mindestens "+formatNumber(*c.Minimum, decimals([]float64{*c.Minimum}, 6)))
+		out = append(out, "mindestens "+pipeline.GermanNumber(*c.Minimum, decimals([]float64{*c.Minimum}, 6)))
 	}
 	if c.Maximum != nil {
-		out = append(out, "höchstens "+formatNumber(*c.Maximum, decimals([]float64{*c.Maximum}, 6)))
+		out = append(out, "höchstens "+pipeline.GermanNumber(*c.Maximum, decimals([]float64{*c.Maximum}, 6)))
 	}
 	if len(c.Enum) > 0 {
 		out = append(out, "einer der Werte "+strings.Join(c.Enum, ", "))
@@ -358,7 +358,7 @@ func newFile(f pipeline.ManifestFile) fileView {
 	v := fileView{Name: f.Name, Href: url.PathEscape(f.Name), Format: formatName(f.Name),
 		Size: formatSize(f.Bytes), SHA256: f.SHA256}
 	if f.Rows > 0 {
-		v.Rows = formatInt(int64(f.Rows))
+		v.Rows = pipeline.GermanInt(int64(f.Rows))
 	}
 	return v
 }
