@@ -38,7 +38,7 @@ func BenchmarkCast(b *testing.B) {
 		german[i] = append([]string(nil), rec...)
 		for j, cell := range rec {
 			if x, err := strconv.ParseFloat(cell, 64); err == nil && i > 0 && strings.Contains(cell, ".") {
-				german[i][j] = benchGermanAmount(x)
+				german[i][j] = pipeline.GermanNumber(x, 2)
 			}
 		}
 	}
@@ -46,11 +46,7 @@ func BenchmarkCast(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var areas []pipeline.Area
-	for _, c := range synth.Codes(benchAreas) {
-		areas = append(areas, pipeline.Area{Code: c, Name: synth.Name(c), From: 2009})
-	}
-	reg, err := pipeline.NewRegister(areas)
+	reg, err := synth.Register(benchAreas)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,13 +75,4 @@ func BenchmarkCast(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
 		})
 	}
-}
-
-// benchGermanAmount writes x like "1.234,56".
-func benchGermanAmount(x float64) string {
-	whole, frac, _ := strings.Cut(strconv.FormatFloat(x, 'f', 2, 64), ".")
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + "." + whole[i:]
-	}
-	return whole + "," + frac
 }

@@ -40,11 +40,7 @@ func BenchmarkReadCast(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var areas []pipeline.Area
-	for _, c := range synth.Codes(ledgerAreas) {
-		areas = append(areas, pipeline.Area{Code: c, Name: synth.Name(c), From: 2009})
-	}
-	reg, err := pipeline.NewRegister(areas)
+	reg, err := synth.Register(ledgerAreas)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -126,7 +122,7 @@ func germanExcel(b *testing.B, data []byte) []byte {
 			}, cell)
 			rec[i] = cell
 			if x, err := strconv.ParseFloat(cell, 64); err == nil && !header && strings.Contains(cell, ".") {
-				rec[i] = germanAmount(x)
+				rec[i] = pipeline.GermanNumber(x, 2)
 			}
 		}
 		if err := w.Write(rec); err != nil {
@@ -138,13 +134,4 @@ func germanExcel(b *testing.B, data []byte) []byte {
 		b.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-// germanAmount writes x like "1.234,56".
-func germanAmount(x float64) string {
-	whole, frac, _ := strings.Cut(strconv.FormatFloat(x, 'f', 2, 64), ".")
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + "." + whole[i:]
-	}
-	return whole + "," + frac
 }
