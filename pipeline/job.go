@@ -233,9 +233,7 @@ func (j *Job) replay(b *Job) {
 // merge appends what another result of the same run found: its issues,
 // inputs and counts.
 func (res *Result) merge(o *Result) {
-	for _, is := range o.Report.Issues {
-		res.Report.Add(is)
-	}
+	res.Report.merge(o.Report)
 	res.Inputs = append(res.Inputs, o.Inputs...)
 	res.Areas += o.Areas
 	res.Actions += o.Actions

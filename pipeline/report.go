@@ -90,6 +90,12 @@ func (r *Report) Add(i Issue) {
 	r.Issues = append(r.Issues, i)
 }
 
+// merge appends the issues of o, which Add has shortened already.
+func (r *Report) merge(o *Report) {
+	r.Issues = append(r.Issues, o.Issues...)
+	r.errors += o.errors
+}
+
 // Errorf adds an error at pos.
 func (r *Report) Errorf(code string, pos Pos, value, expected, format string, args ...any) {
 	r.Add(Issue{Code: code, Severity: Error, Pos: pos, Value: value, Expected: expected, Message: fmt.Sprintf(format, args...)})

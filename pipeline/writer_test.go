@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"aktionsplan/pipeline"
@@ -194,4 +195,56 @@ func TestEncoderPanicReachesTheCaller(t *testing.T) {
 			}
 		})
 	}
+}
+
+// abortFormat's encoders count how they end.
+type abortFormat struct{ closed, aborted *atomic.Int32 }
+
+func (abortFormat) Ext() string   { return "abort" }
+func (abortFormat) Spatial() bool { return false }
+func (f abortFormat) NewEncoder(io.Writer, *pipeline.Dataset) (pipeline.Encoder, error) {
+	return abortEncoder{f}, nil
+}
+
+type abortEncoder struct{ f abortFormat }
+
+func (abortEncoder) Write(pipeline.Feature) error { return nil }
+func (e abortEncoder) Close() error               { e.f.closed.Add(1); return nil }
+func (e abortEncoder) Abort()                     { e.f.aborted.Add(1) }
+
+// A run that publishes nothing aborts the encoders it opened (the fund
+// usage is streamed to its files before the inputs are known to be valid),
+// so that their temporary files and goroutines go, and closes none.
+func TestInvalidRunAbortsEncoders(t *testing.T) {
+	f := abortFormat{new(atomic.Int32), new(atomic.Int32)}
+	j := job(fundRows(300) + "9;BOR;2024;Projektbudget;T;V;;;;kein Betrag;;bewilligt\n")
+	j.Formats = append(j.Formats, f)
+	j.Observe = func(pipeline.Stage) {} // timed encoders are unwrapped too
+	if _, err := j.Run(context.Background(), &closingPublisher{}); !errors.Is(err, pipeline.ErrInvalid) {
+		t.Fatalf("Run = %v, want ErrInvalid", err)
+	}
+	if a, c := f.aborted.Load(), f.closed.Load(); a != 1 || c != 0 {
+		t.Errorf("%d encoders aborted and %d closed, want the fund usage's aborted and none closed", a, c)
+	}
+}
+
+// Issues of the inputs read at once keep their values as Add shortened
+// them: a long cell names its real length, not that of its shortened form.
+func TestMergedIssuesKeepTheirLength(t *testing.T) {
+	long := strings.Repeat("x", 5000)
+	j := job(fundRows(3))
+	j.KeyFigures = text("kennzahlen.csv", figures+long+";2023;1;1\n")
+	res, err := j.Run(context.Background(), &closingPublisher{})
+	if !errors.Is(err, pipeline.ErrInvalid) {
+		t.Fatalf("Run = %v, want ErrInvalid", err)
+	}
+	for _, is := range res.Report.Issues {
+		if strings.HasPrefix(is.Value, "xxx") {
+			if !strings.HasSuffix(is.Value, "(5000 Zeichen)") {
+				t.Errorf("value ends %q, want the length 5000", is.Value[len(is.Value)-20:])
+			}
+			return
+		}
+	}
+	t.Fatalf("no issue with the long value: %v", res.Report.Issues)
 }
