@@ -117,6 +117,13 @@ type Encoder interface {
 	Close() error
 }
 
+// Aborter is implemented by encoders that hold more than their writer
+// (temporary files, goroutines): Abort releases all of it without completing
+// the file, for a release that is dropped. Close is not called after it.
+type Aborter interface {
+	Abort()
+}
+
 // Format creates encoders of one file format.
 type Format interface {
 	// Ext is the file name extension without dot, e.g. "csv".

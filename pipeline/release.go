@@ -89,6 +89,10 @@ func (s *sink) run(name string, enc Encoder, file *countingFile, abort *atomic.B
 			// until then the writer is told, and its rows are taken.
 			s.guard.keep(v, debug.Stack())
 			s.fail(fmt.Errorf("%s: encoder panicked", name))
+			func() {
+				defer func() { _ = recover() }() // the first panic is the one kept
+				abortEncoder(enc)
+			}()
 			file.Close()
 			for range s.rows {
 			}
@@ -106,7 +110,9 @@ func (s *sink) run(name string, enc Encoder, file *countingFile, abort *atomic.B
 		}
 	}
 	if abort.Load() {
-		// The release is dropped: no need to complete the file.
+		// The release is dropped: no need to complete the file, but an
+		// encoder's temporary files and goroutines must go.
+		abortEncoder(enc)
 		file.Close()
 		return
 	}
@@ -115,6 +121,17 @@ func (s *sink) run(name string, enc Encoder, file *countingFile, abort *atomic.B
 	}
 	if err := file.Close(); err != nil {
 		s.fail(fmt.Errorf("%s: %w", name, err))
+	}
+}
+
+// abortEncoder releases what an encoder holds beyond its file, if it says
+// how (Aborter).
+func abortEncoder(enc Encoder) {
+	if te, ok := enc.(*timedEncoder); ok {
+		enc = te.Encoder
+	}
+	if a, ok := enc.(Aborter); ok {
+		a.Abort()
 	}
 }
 
@@ -324,7 +341,7 @@ func (w *datasetWriter) Close() error {
 			w.r.stage(Stage{Step: StepEncode, Name: w.names[i], Rows: w.n, Duration: te.spent, Dataset: w.ds.Name})
 		}
 	}
-	if w.n > 0 {
+	if w.first != 0 { // rows that name a year
 		widen(&w.r.first, &w.r.last, w.first)
 		widen(&w.r.first, &w.r.last, w.last)
 	}

@@ -266,6 +266,15 @@ func (e *encoder) abort() {
 	os.Remove(e.path)
 }
 
+// Abort drops the GeoPackage: it closes the database and removes the
+// scratch file without writing anything.
+func (e *encoder) Abort() {
+	if e.err == nil {
+		e.abort()
+		e.err = ErrClosed
+	}
+}
+
 // Close completes the GeoPackage, copies it to the writer and removes the
 // scratch file; it does not close the underlying writer.
 func (e *encoder) Close() error {

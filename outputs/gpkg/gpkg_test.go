@@ -460,6 +460,21 @@ func TestErrors(t *testing.T) {
 			t.Errorf("error %v, want %v", err, ErrValue)
 		}
 	})
+	t.Run("abort", func(t *testing.T) {
+		tmp := t.TempDir()
+		var out bytes.Buffer
+		enc, _ := Format{TempDir: tmp}.NewEncoder(&out, oneColumn)
+		if err := enc.Write(pipeline.Feature{Values: []any{nil}}); err != nil {
+			t.Fatal(err)
+		}
+		enc.(pipeline.Aborter).Abort()
+		if left, _ := os.ReadDir(tmp); len(left) > 0 || out.Len() > 0 {
+			t.Errorf("after Abort: scratch files %v, %d bytes written", left, out.Len())
+		}
+		if err := enc.Close(); !errors.Is(err, ErrClosed) {
+			t.Errorf("Close after Abort: error %v, want %v", err, ErrClosed)
+		}
+	})
 	t.Run("write after close", func(t *testing.T) {
 		tmp := t.TempDir()
 		enc, _ := Format{TempDir: tmp}.NewEncoder(io.Discard, oneColumn)

@@ -341,3 +341,34 @@ func TestNoTemporaryFileLeft(t *testing.T) {
 		t.Errorf("after Close: %q", names)
 	}
 }
+
+// Abort, for a dropped release, writes nothing and leaves no temporary file
+// and no compressing goroutine behind.
+func TestAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	var out bytes.Buffer
+	enc, err := Format{}.NewEncoder(&out, sampleDataset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range manyFeatures(20_000) {
+		if err := enc.Write(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := runtime.NumGoroutine()
+	enc.(pipeline.Aborter).Abort()
+	if out.Len() != 0 {
+		t.Errorf("Abort wrote %d bytes", out.Len())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files left: %v", entries)
+	}
+	if after := runtime.NumGoroutine(); after >= before {
+		t.Errorf("goroutines %d before Abort, %d after: the compressing ones are not stopped", before, after)
+	}
+	if err := enc.Close(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Close after Abort: %v, want ErrClosed", err)
+	}
+}

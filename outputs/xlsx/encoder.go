@@ -184,6 +184,18 @@ func (e *encoder) Write(f pipeline.Feature) error {
 	return nil
 }
 
+// Abort drops the workbook: it stops the compressing goroutines and removes
+// the temporary files without writing anything.
+func (e *encoder) Abort() {
+	if e.err == nil {
+		e.err = errAborted
+	}
+	_ = e.Close()
+}
+
+// errAborted makes Close write nothing after Abort.
+var errAborted = errors.New("xlsx: aborted")
+
 // Close completes the workbook, writes it to the writer and removes the
 // temporary files. When a Write failed to write a row, Close writes nothing
 // and returns that error.
