@@ -67,7 +67,7 @@ func checkUnzipped(name string, zr *zip.Reader, opt Options) *pipeline.BadInput 
 			return tooLarge(name, fmt.Sprintf("Der Teil „%s“ der Arbeitsmappe ist gepackt %s und entpackt %s groß, mehr als das %d-Fache",
 				f.Name, pipeline.GermanBytes(f.CompressedSize64), pipeline.GermanBytes(f.UncompressedSize64), bombRatio),
 				pipeline.GermanBytes(f.UncompressedSize64), fmt.Sprintf("höchstens das %d-Fache der gepackten Größe (ab %s entpackt)", bombRatio, pipeline.GermanBytes(bombMinBytes)),
-				"max_xlsx_xml_bytes")
+				"")
 		}
 		if f.UncompressedSize64 > uint64(part) {
 			return tooLarge(name, fmt.Sprintf("Der Teil „%s“ der Arbeitsmappe ist entpackt %s groß, mehr als die Grenze von %s für einen Teil",
@@ -79,9 +79,15 @@ func checkUnzipped(name string, zr *zip.Reader, opt Options) *pipeline.BadInput 
 	return nil
 }
 
+// tooLarge refuses a workbook. key names the [limits] setting that would
+// let it through; without one (the compression ratio is fixed) the message
+// says how to deliver the table instead.
 func tooLarge(name, msg, value, expected, key string) *pipeline.BadInput {
+	remedy := "eine echte Tabelle dieser Größe lässt sich in der Konfiguration mit [limits] " + key + " zulassen"
+	if key == "" {
+		remedy = "eine echte Tabelle dieser Art bitte in Excel als „CSV UTF-8“ speichern und diese Datei liefern"
+	}
 	return &pipeline.BadInput{Issue: pipeline.Issue{Code: pipeline.CodeMalformed, Severity: pipeline.Error,
 		Pos: pipeline.Pos{File: name}, Value: value, Expected: expected,
-		Message: msg + "; sie wird nicht gelesen. Eine so große Arbeitsmappe ist meist beschädigt oder manipuliert (eine „ZIP-Bombe“); " +
-			"eine echte Tabelle dieser Größe lässt sich in der Konfiguration mit [limits] " + key + " zulassen"}}
+		Message: msg + "; sie wird nicht gelesen. Eine so große Arbeitsmappe ist meist beschädigt oder manipuliert (eine „ZIP-Bombe“); " + remedy}}
 }
