@@ -62,14 +62,6 @@ func TestFormatSize(t *testing.T) {
 	}
 }
 
-func TestFormatInt(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1.000", 1234567: "1.234.567", -12345: "-12.345"} {
-		if got := formatInt(n); got != want {
-			t.Errorf("formatInt(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestValidIDAndName(t *testing.T) {
 	for id, ok := range map[string]bool{"20260301T043000Z": true, "r1-2": true, "": false, ".staging-x": false, "a/b": false, "..": false, "a b": false} {
 		if validID(id) != ok {

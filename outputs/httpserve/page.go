@@ -140,7 +140,7 @@ func (s *Server) addRelease(r *http.Request, v *pageView) {
 			continue
 		}
 		v.Files = append(v.Files, fileLine{
-			Name: f.Name, Rows: formatInt(f.Rows), Size: formatSize(f.Bytes),
+			Name: f.Name, Rows: pipeline.GermanInt(f.Rows), Size: formatSize(f.Bytes),
 			Href:      "/data/current/" + url.PathEscape(f.Name),
 			Permalink: "/data/releases/" + id + "/" + url.PathEscape(f.Name),
 		})
@@ -166,13 +166,13 @@ func (s *Server) addReleases(r *http.Request, v *pageView) {
 	defer root.Close()
 	for i, info := range infos {
 		if i == pageReleases {
-			v.MoreReleases = formatInt(len(infos) - pageReleases)
+			v.MoreReleases = pipeline.GermanInt(len(infos) - pageReleases)
 			break
 		}
 		if info.Err != nil || !validID(info.ID) {
 			continue
 		}
-		l := releaseLine{ID: info.ID, Published: s.formatTime(info.Time), Files: formatInt(info.Files),
+		l := releaseLine{ID: info.ID, Published: s.formatTime(info.Time), Files: pipeline.GermanInt(info.Files),
 			Size: formatSize(info.Bytes), Current: info.Current,
 			Href: "/data/releases/" + info.ID + "/" + manifestName, Link: "Manifest"}
 		if fi, err := root.Stat(info.ID + "/" + releasePage); err == nil && fi.Mode().IsRegular() {
@@ -207,7 +207,7 @@ func (s *Server) addRuns(r *http.Request, v *pageView) {
 		v.Runs = append(v.Runs, runLine{
 			ID: rec.ID, Start: s.formatTime(rec.Start), Trigger: trigger,
 			Status: st.label, Class: st.class, Message: rec.Message,
-			Errors: formatInt(rec.Errors), Warnings: formatInt(rec.Warnings),
+			Errors: pipeline.GermanInt(rec.Errors), Warnings: pipeline.GermanInt(rec.Warnings),
 			Href: "/api/runs/" + url.PathEscape(rec.ID),
 		})
 	}
@@ -242,24 +242,6 @@ func (s *Server) formatTime(t time.Time) string {
 		return t.Format("02.01.2006, 15:04 UTC")
 	}
 	return t.Format("02.01.2006, 15:04 Uhr")
-}
-
-// formatInt writes n with a dot between thousands: 12.345.
-func formatInt(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // formatSize writes a size in bytes as people read it: 532 Byte, 12,3 kB,
