@@ -15,6 +15,10 @@ func FuzzAppendDecimal(f *testing.F) {
 		f.Add(v, uint8(7))
 		f.Add(v, uint8(2))
 	}
+	// Amounts in cents, as the CSV writer passes them.
+	for _, v := range []float64{1250.5, -5, 0.05, 4499, 226000, 1e300, math.Inf(-1)} {
+		f.Add(v, uint8(2))
+	}
 	f.Fuzz(func(t *testing.T, v float64, d uint8) {
 		dec := int(d) % len(Pow10)
 		for _, x := range []float64{v, math.Round(v*Pow10[dec]) / Pow10[dec], v / 1e6, math.Round(v/1e6*Pow10[dec]) / Pow10[dec]} {

@@ -11,7 +11,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"time"
 	"unicode"
@@ -160,7 +159,8 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	case int64:
 		return strconv.AppendInt(b, v, 10), nil
 	case float64:
-		return appendFloat(b, v), nil
+		// Amounts are in cents: two decimals take the fast path.
+		return pipeline.AppendDecimal(b, v, 2), nil
 	case bool:
 		return strconv.AppendBool(b, v), nil
 	case time.Time:
@@ -278,30 +278,3 @@ var formulaStart = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// appendFloat appends v as strconv.AppendFloat(b, v, 'f', -1, 64) does,
-// faster for amounts in cents: when m = v·100 is a whole number, far below
-// 2^53, and m/100 gives v back exactly, the shortest decimal that reads back
-// as v is m with the point two digits from the right and trailing zeros
-// dropped, since v's neighbouring floats lie much closer than a cent. Any
-// other value goes to strconv.
-func appendFloat(b []byte, v float64) []byte {
-	m := math.Round(v * 100)
-	if v == 0 || m/100 != v || math.Abs(m) >= 1e14 {
-		return strconv.AppendFloat(b, v, 'f', -1, 64)
-	}
-	if m < 0 {
-		b = append(b, '-')
-		m = -m
-	}
-	n := uint64(m)
-	b = strconv.AppendUint(b, n/100, 10)
-	switch cents := n % 100; {
-	case cents == 0:
-	case cents%10 == 0:
-		b = append(b, '.', byte('0'+cents/10))
-	default:
-		b = append(b, '.', byte('0'+cents/10), byte('0'+cents%10))
-	}
-	return b
-}

@@ -3,8 +3,6 @@ package csv
 import (
 	"bytes"
 	stdcsv "encoding/csv"
-	"math"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -188,19 +186,4 @@ func TestFormulaStart(t *testing.T) {
 			}
 		}
 	}
-}
-
-// FuzzAppendFloat checks appendFloat against strconv, also for amounts
-// rounded to the cent.
-func FuzzAppendFloat(f *testing.F) {
-	for _, v := range []float64{0, math.Copysign(0, -1), 1250.5, -5, 0.05, 0.1 + 0.2, 4499, 226000, 1e13, 1e300, math.NaN(), math.Inf(-1), 5e-324} {
-		f.Add(v)
-	}
-	f.Fuzz(func(t *testing.T, v float64) {
-		for _, x := range []float64{v, math.Round(v*100) / 100, math.Round(v) / 100} {
-			if got, want := string(appendFloat(nil, x)), strconv.FormatFloat(x, 'f', -1, 64); got != want {
-				t.Errorf("appendFloat(%v) = %s, want %s", x, got, want)
-			}
-		}
-	})
 }
