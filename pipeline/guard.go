@@ -32,13 +32,6 @@ func (g *Guard) keep(v any, stack []byte) {
 	}
 }
 
-// Panicked reports whether a goroutine has panicked.
-func (g *Guard) Panicked() bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.value != nil
-}
-
 // Repanic raises the kept panic, with the stack of the goroutine it came
 // from, if there is one.
 func (g *Guard) Repanic() {

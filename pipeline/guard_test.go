@@ -15,9 +15,6 @@ func TestGuardRaisesTheFirstPanicInTheWaitingGoroutine(t *testing.T) {
 	})
 	wg.Go(func() { defer g.Recover() })
 	wg.Wait()
-	if !g.Panicked() {
-		t.Fatal("panic not kept")
-	}
 	defer func() {
 		v := recover()
 		if s, ok := v.(string); !ok || !strings.HasPrefix(s, "boom [in a goroutine of the run:") || !strings.Contains(s, "guard_test.go") {
@@ -30,8 +27,5 @@ func TestGuardRaisesTheFirstPanicInTheWaitingGoroutine(t *testing.T) {
 func TestGuardWithoutPanic(t *testing.T) {
 	var g Guard
 	func() { defer g.Recover() }()
-	if g.Panicked() {
-		t.Error("Panicked without a panic")
-	}
 	g.Repanic() // nothing
 }

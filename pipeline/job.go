@@ -150,11 +150,12 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		// Also when reading the fund usage panics: the other readers
 		// end before the panic goes on.
 		defer wg.Wait()
-		return j.readFund(ctx, reg, res, actions)
+		fund, err := j.readFund(ctx, reg, res, actions)
+		if err == nil {
+			j.observeRead(res, start) // without the wait for the others
+		}
+		return fund, err
 	}()
-	if err == nil {
-		j.observeRead(res, start)
-	}
 	g.Repanic()
 	if err != nil {
 		return res, err

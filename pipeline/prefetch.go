@@ -52,7 +52,7 @@ func (p *prefetcher) run(rr RowReader) {
 			row, err := rr.Read()
 			if err == nil {
 				if cap(values)-len(values) < len(row.Values) {
-					values = make([]string, 0, max(prefetchRows*len(row.Values), len(row.Values)))
+					values = make([]string, 0, prefetchRows*len(row.Values))
 				}
 				start := len(values)
 				values = append(values, row.Values...)
