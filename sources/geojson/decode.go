@@ -46,7 +46,8 @@ type docReader struct {
 // *pipeline.BadInput at the line and column where reading stopped, or at
 // the feature that crosses the vertex limit of the file) or why it could not
 // be read. The features of a collection are decoded one by one as they
-// come; the file's text is never held whole.
+// come, so a collection's text is never held whole; a file of a single
+// Feature or a bare geometry is one value, held whole while it is decoded.
 func (fr *fileReader) readDocument(name string, r io.Reader) (*document, error) {
 	s := newScanner(name, r)
 	d := &docReader{fr: fr, s: s}

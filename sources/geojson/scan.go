@@ -12,8 +12,9 @@ import (
 
 // scanner reads one JSON document from a reader through a window of a few
 // features and checks its syntax as it goes, by the grammar and at the byte
-// at which encoding/json would stop, so that a file is never held whole in
-// memory: a boundary file of 50,000 areas is 68 MB of text but 48 MB of
+// at which encoding/json would stop, so that a FeatureCollection is never
+// held whole in memory (a single Feature or bare geometry, one value, is):
+// a boundary file of 50,000 areas is 68 MB of text but 48 MB of
 // coordinates once decoded. Its callers cut the values they decode out of
 // the window (keep), which stays valid until the next read.
 type scanner struct {
