@@ -1,7 +1,5 @@
 package pipeline
 
-import "strings"
-
 // The published datasets. Their file names and column names are the
 // project's public contract (DOMAIN.md): change them never, add with care.
 // Columns that come from an input are declared by its schema; the others here.
@@ -98,8 +96,17 @@ const FormulaNote = "Schutz vor Formeln: Ein Text, der mit =, +, -, @, einem Tab
 // formula when it opens or re-enters it: the text starts with "=", "+", "-",
 // "@", a tab or a carriage return (the OWASP list).
 func FormulaLike(s string) bool {
-	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
+	return s != "" && formulaStart[s[0]]
 }
+
+// formulaStart marks the first bytes of formula-like text: writers ask
+// for every text cell.
+var formulaStart = func() (t [256]bool) {
+	for _, c := range []byte("=+-@\t\r") {
+		t[c] = true
+	}
+	return t
+}()
 
 func (j *Job) dataset(name, title, desc string, cols []Column, spatial bool) *Dataset {
 	return &Dataset{Name: name, Title: title, Description: desc + " " + FormulaNote, Columns: cols, Spatial: spatial, About: j.About}

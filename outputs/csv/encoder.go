@@ -129,7 +129,7 @@ func Text(v any) (string, error) {
 // needed.
 func appendText(b []byte, v any) ([]byte, error) {
 	if s, ok := v.(string); ok {
-		if formulaLike(s) {
+		if pipeline.FormulaLike(s) {
 			start := len(b)
 			b = append(append(b, '\''), s...)
 			if !needsQuotes(b[start:]) {
@@ -152,7 +152,7 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	case nil:
 		return b, nil
 	case string:
-		if formulaLike(v) {
+		if pipeline.FormulaLike(v) {
 			b = append(b, '\'')
 		}
 		return append(b, v...), nil
@@ -261,20 +261,3 @@ func appendQuoted(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
-
-// formulaLike is pipeline.FormulaLike, asked only for text whose first byte
-// can start a formula at all: most cells start with a letter, and the test
-// costs a call and a search per cell. TestFormulaStart keeps the table in
-// step with pipeline.FormulaLike.
-func formulaLike(s string) bool {
-	return s != "" && formulaStart[s[0]] && pipeline.FormulaLike(s)
-}
-
-// formulaStart marks the bytes with which pipeline.FormulaLike calls a
-// text formula-like.
-var formulaStart = func() (t [256]bool) {
-	for c := range t {
-		t[c] = pipeline.FormulaLike(string([]byte{byte(c)}))
-	}
-	return t
-}()
