@@ -246,9 +246,7 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 	}
 	v.Areas = areas
 	v.AreaRows = areaRows(areas)
-	for _, f := range figs {
-		v.Figures = append(v.Figures, trimUnit(f.column.Title, f.column.Unit))
-	}
+	v.Figures = titles
 	if len(figs) > 0 && rel.Bound.Max != rel.Bound.Min {
 		v.Map = newMap(rel, figs, areas, n <= maxLabels)
 		if latest > 0 {

@@ -79,11 +79,8 @@ func areaRows(areas []areaView) template.HTML {
 	}
 	b.Grow(n)
 	for _, a := range areas {
-		b.WriteString("\n" + `<tr><th scope="row">`)
-		writeHTML(&b, a.Name)
-		b.WriteString(" (")
-		writeHTML(&b, a.Code)
-		b.WriteString(")</th><td>")
+		rowHead(&b, a.Name, a.Code)
+		b.WriteString("<td>")
 		writeHTML(&b, a.Year)
 		b.WriteString("</td>")
 		for _, v := range a.Values {
@@ -96,6 +93,15 @@ func areaRows(areas []areaView) template.HTML {
 	return template.HTML(b.String())
 }
 
+// rowHead starts a table row with the area's name and code as its head.
+func rowHead(b *strings.Builder, name, code string) {
+	b.WriteString("\n" + `<tr><th scope="row">`)
+	writeHTML(b, name)
+	b.WriteString(" (")
+	writeHTML(b, code)
+	b.WriteString(")</th>")
+}
+
 // fundRows are the rows of the table of the Aktionsraumfonds.
 func fundRows(rows []fundRow) template.HTML {
 	var b strings.Builder
@@ -105,11 +111,7 @@ func fundRows(rows []fundRow) template.HTML {
 	}
 	b.Grow(n)
 	for _, r := range rows {
-		b.WriteString("\n" + `<tr><th scope="row">`)
-		writeHTML(&b, r.Name)
-		b.WriteString(" (")
-		writeHTML(&b, r.Code)
-		b.WriteString(")</th>")
+		rowHead(&b, r.Name, r.Code)
 		if !r.Data {
 			b.WriteString(`<td colspan="6">keine Angaben</td></tr>`)
 			continue
