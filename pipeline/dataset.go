@@ -111,7 +111,8 @@ type Feature struct {
 // underlying writer. A run calls Write and Close of one encoder from one
 // goroutine, but runs the encoders of all files at once, handing each the
 // same Features: an encoder must not change a Feature, and encoders must not
-// share state without a lock.
+// share state without a lock. An encoder must not keep a Feature's Values
+// slice after Write returns (its values it may keep): the run reuses it.
 type Encoder interface {
 	Write(f Feature) error
 	Close() error

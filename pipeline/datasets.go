@@ -69,8 +69,7 @@ func uniqueKey(fields []Field) []string {
 }
 
 // publicValues are the values of publicColumns for one record.
-func publicValues(fields []Field, rec Record, areaName string) []any {
-	vals := make([]any, 0, len(fields)+1)
+func publicValues(vals []any, fields []Field, rec Record, areaName string) []any {
 	for i, f := range fields {
 		if !f.Public {
 			continue

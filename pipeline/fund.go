@@ -84,7 +84,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 			rec[traegerIdx] = "Privatperson"
 		}
 		if w != nil && werr == nil && rep.Valid() {
-			werr = w.Write(Feature{ID: code, Values: publicValues(fields, rec, a.Name)})
+			werr = w.Write(Feature{ID: code, Values: publicValues(w.values(len(fields)+1), fields, rec, a.Name)})
 		}
 		fu.add(fv, rec, row, c, j.Rules)
 	})
@@ -239,6 +239,11 @@ func latestYear[K comparable, V any](m map[K]V, year func(K) int) int {
 // the budget is exceeded. The
 // Projektbudget has no budget per area, so its budget and rest are missing.
 func (fu *fundUsage) summary(k fundKey) []any {
+	return fu.appendSummary(make([]any, 0, 6), k)
+}
+
+// appendSummary appends the sums of k to vals, as summary returns them.
+func (fu *fundUsage) appendSummary(vals []any, k fundKey) []any {
 	s := fu.sums[k]
 	if s == nil {
 		s = &fundSum{}
@@ -252,18 +257,21 @@ func (fu *fundUsage) summary(k fundKey) []any {
 		rest = euros(cents(fu.fundArea) - s.Approved)
 		over = s.Approved > cents(fu.fundArea)
 	}
-	return []any{euros(s.Approved), euros(s.Paid), int64(s.Count), budget, rest, over}
+	return append(vals, euros(s.Approved), euros(s.Paid), int64(s.Count), budget, rest, over)
 }
 
 // features yields the rows of the sums dataset, each made when it is
-// written, so that a run never holds all of them.
-func (fu *fundUsage) features(reg *Register) iter.Seq[Feature] {
-	return func(yield func(Feature) bool) {
-		for _, k := range fu.keys() {
-			a, _ := reg.Area(k.Code)
-			vals := append([]any{k.Code, a.Name, int64(k.Year), k.Fund}, fu.summary(k)...)
-			if !yield(Feature{ID: k.Code, Values: vals}) {
-				return
+// written, so that a run never holds all of them; their values are in
+// space from values.
+func (fu *fundUsage) features(reg *Register) func(values func(int) []any) iter.Seq[Feature] {
+	return func(values func(int) []any) iter.Seq[Feature] {
+		return func(yield func(Feature) bool) {
+			for _, k := range fu.keys() {
+				a, _ := reg.Area(k.Code)
+				vals := append(values(10), k.Code, a.Name, int64(k.Year), k.Fund)
+				if !yield(Feature{ID: k.Code, Values: fu.appendSummary(vals, k)}) {
+					return
+				}
 			}
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"hash"
 	"io"
 	"path"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -185,7 +184,7 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	if err := out.write([]datasetRows{
 		{j.keyFiguresDataset(), figures.features(reg)},
 		{j.sumsDataset(), fund.features(reg)},
-		{areasDS, slices.Values(areas)},
+		{areasDS, allRows(areas)},
 	}); err != nil {
 		return res, err
 	}

@@ -87,13 +87,17 @@ func (kf *keyFigures) latestFor(code string) int {
 }
 
 // features yields the rows of the key figures dataset, each made when it is
-// written.
-func (kf *keyFigures) features(reg *Register) iter.Seq[Feature] {
-	return func(yield func(Feature) bool) {
-		for _, k := range kf.keys() {
-			a, _ := reg.Area(k.Code)
-			if !yield(Feature{ID: k.Code, Values: publicValues(kf.fields, kf.record(k), a.Name)}) {
-				return
+// written, its values in space from values.
+func (kf *keyFigures) features(reg *Register) func(values func(int) []any) iter.Seq[Feature] {
+	return func(values func(int) []any) iter.Seq[Feature] {
+		return func(yield func(Feature) bool) {
+			rec := make(Record, len(kf.fields))
+			for _, k := range kf.keys() {
+				a, _ := reg.Area(k.Code)
+				kf.values.recordInto(rec, kf.rows[k])
+				if !yield(Feature{ID: k.Code, Values: publicValues(values(len(kf.fields)+1), kf.fields, rec, a.Name)}) {
+					return
+				}
 			}
 		}
 	}

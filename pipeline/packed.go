@@ -102,6 +102,13 @@ func (p *packedRows) add(rec Record) int {
 // record returns row i as a record of all fields, those not kept nil.
 func (p *packedRows) record(i int) Record {
 	rec := make(Record, p.width)
+	p.recordInto(rec, i)
+	return rec
+}
+
+// recordInto sets rec, of p's width, to row i, as record returns it.
+func (p *packedRows) recordInto(rec Record, i int) {
+	clear(rec)
 	nums, others := p.nums[i*p.numW:], p.others[i*p.otherW:]
 	present := p.present[i*len(p.cols):]
 	for k, c := range p.cols {
@@ -123,5 +130,4 @@ func (p *packedRows) record(i int) Record {
 			rec[c.field] = others[c.offset]
 		}
 	}
-	return rec
 }

@@ -16,15 +16,24 @@ const (
 // prefetcher reads the rows of a table in a goroutine of its own, ahead of
 // the caller, copying each row's values since a reader may reuse them.
 // Rows and errors come in the order the reader gave them; reading stops
-// after io.EOF or an error that does not let the reader resume.
+// after io.EOF or an error that does not let the reader resume. As with any
+// RowReader, a row's Values are valid until the next Read: a batch the
+// caller has read goes back to the reading goroutine for reuse.
 type prefetcher struct {
-	batches chan []readRow
+	batches chan *readBatch
+	free    chan *readBatch
 	stop    chan struct{}
 	done    chan struct{}
 	once    sync.Once
-	cur     []readRow
+	cur     *readBatch
 	i       int
 	guard   Guard
+}
+
+// readBatch is rows read ahead, and the space for their values.
+type readBatch struct {
+	rows   []readRow
+	values []string
 }
 
 type readRow struct {
@@ -33,7 +42,8 @@ type readRow struct {
 }
 
 func prefetch(rr RowReader) *prefetcher {
-	p := &prefetcher{batches: make(chan []readRow, prefetchDepth), stop: make(chan struct{}), done: make(chan struct{})}
+	p := &prefetcher{batches: make(chan *readBatch, prefetchDepth), free: make(chan *readBatch, 1),
+		stop: make(chan struct{}), done: make(chan struct{})}
 	go p.run(rr)
 	return p
 }
@@ -45,23 +55,31 @@ func (p *prefetcher) run(rr RowReader) {
 	// goroutine, as it would have without the prefetcher.
 	defer p.guard.Recover()
 	for {
-		batch := make([]readRow, 0, prefetchRows)
-		var values []string
+		var batch *readBatch
+		select {
+		case batch = <-p.free:
+			clear(batch.rows)
+			batch.rows = batch.rows[:0]
+			batch.values = batch.values[:0]
+		default:
+			batch = &readBatch{rows: make([]readRow, 0, prefetchRows)}
+		}
 		last := false
-		for len(batch) < prefetchRows && !last {
+		for len(batch.rows) < prefetchRows && !last {
 			row, err := rr.Read()
 			if err == nil {
-				if cap(values)-len(values) < len(row.Values) {
-					values = make([]string, 0, prefetchRows*len(row.Values))
+				if cap(batch.values)-len(batch.values) < len(row.Values) {
+					// The rows already in the batch keep the old space.
+					batch.values = make([]string, 0, max(prefetchRows*len(row.Values), 2*cap(batch.values)))
 				}
-				start := len(values)
-				values = append(values, row.Values...)
-				row.Values = values[start:len(values):len(values)]
+				start := len(batch.values)
+				batch.values = append(batch.values, row.Values...)
+				row.Values = batch.values[start:len(batch.values):len(batch.values)]
 			} else {
 				var bad *BadInput
 				last = !errors.As(err, &bad) || !bad.Resume
 			}
-			batch = append(batch, readRow{row, err})
+			batch.rows = append(batch.rows, readRow{row, err})
 		}
 		select {
 		case p.batches <- batch:
@@ -76,7 +94,14 @@ func (p *prefetcher) run(rr RowReader) {
 
 // Read returns the next row, or the reader's error.
 func (p *prefetcher) Read() (Row, error) {
-	for p.i == len(p.cur) {
+	for p.cur == nil || p.i == len(p.cur.rows) {
+		if p.cur != nil {
+			select {
+			case p.free <- p.cur:
+			default:
+			}
+			p.cur = nil
+		}
 		b, ok := <-p.batches
 		if !ok {
 			p.guard.Repanic()
@@ -84,7 +109,7 @@ func (p *prefetcher) Read() (Row, error) {
 		}
 		p.cur, p.i = b, 0
 	}
-	r := p.cur[p.i]
+	r := p.cur.rows[p.i]
 	p.i++
 	return r.row, r.err
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -47,8 +48,10 @@ type datasetWriter struct {
 	files []*countingFile
 	encs  []Encoder
 	sinks []*sink
-	batch []Feature
-	n     int
+	batch *rowBatch
+	// free holds batches every encoder is done with, for reuse.
+	free chan *rowBatch
+	n    int
 	// years are the indexes of the dataset's year columns; first and last
 	// the span of years its rows name.
 	years       []int
@@ -68,9 +71,30 @@ const (
 	sinkDepth = 8
 )
 
+// rowBatch is the rows handed to the encoders at once, with an arena for
+// the values of rows built by the writer's caller (values). Once every
+// encoder has written it, it goes back to its writer for the next rows:
+// a million-row table then costs no garbage for its rows' values.
+type rowBatch struct {
+	rows    []Feature
+	vals    []any
+	pending atomic.Int32
+	home    chan *rowBatch
+}
+
+// done tells the batch that one encoder has written it.
+func (b *rowBatch) done() {
+	if b.pending.Add(-1) == 0 {
+		select {
+		case b.home <- b:
+		default:
+		}
+	}
+}
+
 // sink is the goroutine that encodes one file.
 type sink struct {
-	rows chan []Feature
+	rows chan *rowBatch
 	done chan struct{}
 	// failed is set once err holds the first error of the encoder; the
 	// rest of its rows are dropped.
@@ -98,16 +122,16 @@ func (s *sink) run(name string, enc Encoder, file *countingFile, abort *atomic.B
 			}
 		}
 	}()
-	for rows := range s.rows {
-		if s.err != nil {
-			continue
-		}
-		for _, f := range rows {
-			if err := enc.Write(f); err != nil {
-				s.fail(fmt.Errorf("%s: %w", name, err))
-				break
+	for b := range s.rows {
+		if s.err == nil {
+			for _, f := range b.rows {
+				if err := enc.Write(f); err != nil {
+					s.fail(fmt.Errorf("%s: %w", name, err))
+					break
+				}
 			}
 		}
+		b.done()
 	}
 	if abort.Load() {
 		// The release is dropped: no need to complete the file, but an
@@ -194,7 +218,7 @@ func fileName(f Format, ds *Dataset) string {
 // open creates a file per format for ds, writes their headers and starts
 // their encoders.
 func (r *release) open(ds *Dataset) (*datasetWriter, error) {
-	w := &datasetWriter{r: r, ds: ds, start: time.Now()}
+	w := &datasetWriter{r: r, ds: ds, start: time.Now(), free: make(chan *rowBatch, sinkDepth+2)}
 	for i, c := range ds.Columns {
 		// jahr, and the years of the latest figures in the areas dataset
 		// (kennzahlen_jahr, fonds_jahr).
@@ -227,7 +251,7 @@ func (r *release) open(ds *Dataset) (*datasetWriter, error) {
 		w.encs = append(w.encs, enc)
 	}
 	for i, enc := range w.encs {
-		s := &sink{rows: make(chan []Feature, sinkDepth), done: make(chan struct{})}
+		s := &sink{rows: make(chan *rowBatch, sinkDepth), done: make(chan struct{})}
 		w.sinks = append(w.sinks, s)
 		go s.run(w.names[i], enc, w.files[i], &r.aborted)
 	}
@@ -251,10 +275,10 @@ func (w *datasetWriter) Write(f Feature) error {
 		}
 	}
 	if w.batch == nil {
-		w.batch = make([]Feature, 0, batchRows)
+		w.batch = w.newBatch()
 	}
-	w.batch = append(w.batch, f)
-	if len(w.batch) == batchRows {
+	w.batch.rows = append(w.batch.rows, f)
+	if len(w.batch.rows) == batchRows {
 		w.send()
 	}
 	for _, i := range w.years {
@@ -266,13 +290,44 @@ func (w *datasetWriter) Write(f Feature) error {
 	return nil
 }
 
+// values returns an empty slice with room for n values, for the Values of
+// the next row written: it lives in the batch of that row and is reused
+// once every encoder has written the row.
+func (w *datasetWriter) values(n int) []any {
+	if w.batch == nil {
+		w.batch = w.newBatch()
+	}
+	b := w.batch
+	if cap(b.vals)-len(b.vals) < n {
+		// The rows already in the batch keep the old arena.
+		b.vals = make([]any, 0, max(batchRows*n, 2*cap(b.vals)))
+	}
+	start := len(b.vals)
+	b.vals = b.vals[:start+n]
+	return b.vals[start : start : start+n]
+}
+
+// newBatch returns a batch the encoders are done with, or a new one.
+func (w *datasetWriter) newBatch() *rowBatch {
+	select {
+	case b := <-w.free:
+		clear(b.rows)
+		b.rows, b.vals = b.rows[:0], b.vals[:0]
+		return b
+	default:
+		return &rowBatch{rows: make([]Feature, 0, batchRows), home: w.free}
+	}
+}
+
 // send hands the batch to every encoder.
 func (w *datasetWriter) send() {
-	if len(w.batch) == 0 {
+	b := w.batch
+	if b == nil || len(b.rows) == 0 {
 		return
 	}
+	b.pending.Store(int32(len(w.sinks)))
 	for _, s := range w.sinks {
-		s.rows <- w.batch
+		s.rows <- b
 	}
 	w.batch = nil
 }
@@ -371,7 +426,7 @@ func (r *release) write(sets []datasetRows) error {
 		wg.Go(func() {
 			defer g.Recover()
 			defer ws[i].end()
-			for f := range d.rows {
+			for f := range d.rows(ws[i].values) {
 				if errs[i] = ws[i].Write(f); errs[i] != nil {
 					break
 				}
@@ -395,10 +450,16 @@ func (r *release) write(sets []datasetRows) error {
 	return nil
 }
 
-// datasetRows is a dataset and all its rows.
+// datasetRows is a dataset and all its rows. rows may build each row's
+// Values in space from values(n), which is reused once the row is written.
 type datasetRows struct {
 	ds   *Dataset
-	rows iter.Seq[Feature]
+	rows func(values func(n int) []any) iter.Seq[Feature]
+}
+
+// allRows is rows that need no space: they are all in memory already.
+func allRows(rows []Feature) func(func(int) []any) iter.Seq[Feature] {
+	return func(func(int) []any) iter.Seq[Feature] { return slices.Values(rows) }
 }
 
 // abort stops the encoders of every dataset still open, so that no
