@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -15,6 +17,9 @@ type Boundary struct {
 	Key      string
 	Pos      Pos
 	Geometry orb.MultiPolygon
+	// AreaKM2 is the area of Geometry in km², which the run measures when
+	// the file has been read (measureAreas).
+	AreaKM2 float64
 }
 
 // BoundaryReader reads the area geometries of a boundary file, reprojected to
@@ -48,6 +53,7 @@ func (j *Job) readBoundaries(reg *Register, res *Result) (map[string]Boundary, e
 		// every area "without" one.
 		return nil, nil
 	}
+	measureAreas(bs)
 	out := map[string]Boundary{}
 	for _, b := range bs {
 		code, hint, ok := reg.Resolve(b.Key)
@@ -63,6 +69,25 @@ func (j *Job) readBoundaries(reg *Register, res *Result) (map[string]Boundary, e
 		}
 	}
 	return out, nil
+}
+
+// measureAreas sets the area of every boundary, on every core: for 50,000
+// polygons of 3 million positions it takes longer than the rest of the join,
+// which waits for the fund usage, and the boundary reader has the time.
+func measureAreas(bs []Boundary) {
+	workers := min(runtime.GOMAXPROCS(0), len(bs)/64+1)
+	var wg sync.WaitGroup
+	var g Guard
+	for w := range workers {
+		wg.Go(func() {
+			defer g.Recover()
+			for i := w; i < len(bs); i += workers {
+				bs[i].AreaKM2 = AreaKM2(bs[i].Geometry)
+			}
+		})
+	}
+	wg.Wait()
+	g.Repanic()
 }
 
 // AreaKM2 is the area of a WGS84 (multi)polygon on the WGS84 ellipsoid in km².
@@ -189,7 +214,7 @@ func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu
 			rep.Warnf(CodeUnmatchedKey, Pos{File: j.FundUsage.Name}, a.Code, fmt.Sprintf("Maßnahmen aus dem Aktionsraumfonds %d", fundYear),
 				"Für den Aktionsraum %s (%s) gibt es %d keine Maßnahme aus dem Aktionsraumfonds", a.Code, a.Name, fundYear)
 		}
-		vals := []any{a.Code, a.Name, a.Betreuung, math.Round(AreaKM2(b.Geometry)*1000) / 1000, yearOrNil(areaYear)}
+		vals := []any{a.Code, a.Name, a.Betreuung, math.Round(b.AreaKM2*1000) / 1000, yearOrNil(areaYear)}
 		vals = append(vals, kf.figures(a.Code, areaYear)...)
 		vals = append(vals, yearOrNil(fundYear))
 		vals = append(vals, fu.summary(fundKey{a.Code, fundYear, FundArea})...)

@@ -1,10 +1,12 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -207,15 +209,14 @@ func (fu *fundUsage) keys() []fundKey {
 	for k := range fu.sums {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.Code != b.Code {
-			return a.Code < b.Code
+	slices.SortFunc(keys, func(a, b fundKey) int {
+		if c := strings.Compare(a.Code, b.Code); c != 0 {
+			return c
 		}
 		if a.Year != b.Year {
-			return a.Year < b.Year
+			return cmp.Compare(a.Year, b.Year)
 		}
-		return a.Fund < b.Fund
+		return strings.Compare(a.Fund, b.Fund)
 	})
 	return keys
 }

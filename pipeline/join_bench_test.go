@@ -16,7 +16,8 @@ const benchAreas = 5000
 
 // BenchmarkJoin joins benchAreas boundaries of 60 vertices with five years
 // of key figures and a year of fund sums per area, as Run does after
-// reading: the rows of the areas dataset, with the area of every polygon.
+// reading: the rows of the areas dataset (the areas of the polygons are
+// measured when they are read, as measureAreas does).
 func BenchmarkJoin(b *testing.B) {
 	var areas []Area
 	bounds := map[string]Boundary{}
@@ -34,7 +35,7 @@ func BenchmarkJoin(b *testing.B) {
 			r[k] = orb.Point{cx + 0.001*math.Cos(a), cy + 0.001*math.Sin(a)}
 		}
 		r[60] = r[0]
-		bounds[code] = Boundary{Key: code, Geometry: orb.MultiPolygon{{r}}}
+		bounds[code] = Boundary{Key: code, Geometry: orb.MultiPolygon{{r}}, AreaKM2: AreaKM2(orb.Polygon{r})}
 		for y := 2021; y <= 2025; y++ {
 			kf.rows[areaYear{code, y}] = kf.values.add(Record{code, int64(y), int64(1000 + i), 12.5})
 			kf.latest[code] = y

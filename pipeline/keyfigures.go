@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"iter"
-	"sort"
+	"slices"
+	"strings"
 )
 
 // keyFigures holds the valid rows of the key figures table by area and year.
@@ -67,11 +69,11 @@ func (kf *keyFigures) keys() []areaYear {
 	for k := range kf.rows {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].Code != keys[j].Code {
-			return keys[i].Code < keys[j].Code
+	slices.SortFunc(keys, func(a, b areaYear) int {
+		if c := strings.Compare(a.Code, b.Code); c != 0 {
+			return c
 		}
-		return keys[i].Year < keys[j].Year
+		return cmp.Compare(a.Year, b.Year)
 	})
 	return keys
 }
