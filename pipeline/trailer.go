@@ -208,7 +208,7 @@ func (t *trailer) kind(row Row) rowKind {
 		return blankRow
 	case t.totals != nil && isTotalLabel(text):
 		return totalRow
-	case isFootnote(text) && onlyValue(row.Values, col):
+	case onlyValue(row.Values, col) && isFootnote(text):
 		return footnoteRow
 	}
 	return dataRow
@@ -236,13 +236,17 @@ func onlyValue(vals []string, col int) bool {
 // isTotalLabel reports whether a cell labels a total row: "Summe", "Gesamt",
 // "Insgesamt" or "Gesamtsumme", in any case, with or without a colon.
 func isTotalLabel(s string) bool {
-	s = strings.ToLower(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ":")))
-	switch s {
-	case "summe", "gesamt", "insgesamt", "gesamtsumme":
-		return true
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ":"))
+	// Without lowering a copy: the test runs on the first cell of every row.
+	for _, l := range totalLabels {
+		if strings.EqualFold(s, l) {
+			return true
+		}
 	}
 	return false
 }
+
+var totalLabels = []string{"summe", "gesamt", "insgesamt", "gesamtsumme"}
 
 // footnoteWords begin the footnotes staff write below a table.
 var footnoteWords = []string{"quelle", "stand", "anmerkung", "hinweis", "fußnote", "fussnote", "erläuterung", "bemerkung"}
