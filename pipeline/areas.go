@@ -191,7 +191,8 @@ func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu
 		}
 	}
 	var out []Feature
-	for _, a := range reg.Areas() {
+	for i, a := range reg.Areas() {
+		id := int32(i) // the area's number in kf.ids and fu.ids
 		b, ok := bounds[a.Code]
 		if !ok {
 			continue
@@ -200,7 +201,7 @@ func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu
 			rep.Warnf(CodeUnmatchedKey, b.Pos, b.Key, fmt.Sprintf("ein Aktionsraum, der %d zum Programm gehört", year),
 				"Der Aktionsraum %s (%s) gehört %d nicht zum Programm; seine Grenze wird trotzdem veröffentlicht", a.Code, a.Name, year)
 		}
-		areaYear := kf.latestFor(a.Code)
+		areaYear := kf.latestFor(id)
 		switch {
 		case !kf.complete:
 		case areaYear == 0 && kfYear != 0:
@@ -210,14 +211,15 @@ func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu
 			rep.Warnf(CodeUnmatchedKey, Pos{File: j.KeyFigures.Name}, a.Code, fmt.Sprintf("Kennzahlen für %d", kfYear),
 				"Für den Aktionsraum %s (%s) fehlen die Kennzahlen des Jahres %d; veröffentlicht werden die von %d", a.Code, a.Name, kfYear, areaYear)
 		}
-		if _, ok := fu.sums[fundKey{a.Code, fundYear, FundArea}]; !ok && fundYear != 0 && fu.complete {
+		areaFund := fundKey{id, int32(fundYear), fu.fund(FundArea)}
+		if _, ok := fu.sums[areaFund]; !ok && fundYear != 0 && fu.complete {
 			rep.Warnf(CodeUnmatchedKey, Pos{File: j.FundUsage.Name}, a.Code, fmt.Sprintf("Maßnahmen aus dem Aktionsraumfonds %d", fundYear),
 				"Für den Aktionsraum %s (%s) gibt es %d keine Maßnahme aus dem Aktionsraumfonds", a.Code, a.Name, fundYear)
 		}
 		vals := []any{a.Code, a.Name, a.Betreuung, math.Round(b.AreaKM2*1000) / 1000, yearOrNil(areaYear)}
-		vals = append(vals, kf.figures(a.Code, areaYear)...)
+		vals = append(vals, kf.figures(id, areaYear)...)
 		vals = append(vals, yearOrNil(fundYear))
-		vals = append(vals, fu.summary(fundKey{a.Code, fundYear, FundArea})...)
+		vals = append(vals, fu.summary(areaFund)...)
 		out = append(out, Feature{ID: a.Code, Values: vals, Geometry: b.Geometry})
 	}
 	return out

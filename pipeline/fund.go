@@ -32,11 +32,10 @@ func isUncounted(status string) bool {
 	return false
 }
 
-// fundKey identifies one sum of the fund usage.
+// fundKey identifies one sum of the fund usage: the number of its area
+// (areaIDs), its year and the number of its fund (fundUsage.funds).
 type fundKey struct {
-	Code string
-	Year int
-	Fund string
+	Area, Year, Fund int32
 }
 
 // fundSum aggregates the counted actions of one area, year and fund, in cents
@@ -44,18 +43,47 @@ type fundKey struct {
 type fundSum struct {
 	Approved, Paid int64
 	Count          int
-	// over is where the approved sum first went above the fund.
-	over *Pos
 }
 
 // fundUsage is the aggregate of the fund usage table.
 type fundUsage struct {
-	sums     map[fundKey]*fundSum
+	ids   *areaIDs
+	funds []string // the funds named, by number
+	// sums holds the place of each sum in list; over where a sum first
+	// went above its fund.
+	sums     map[fundKey]int32
+	list     []fundSum
+	over     map[fundKey]Pos
 	yearly   map[int]int64 // approved cents of all funds per year
 	overYear map[int]Pos
 	fundArea float64
 	// complete is false when the table could not be read to its end.
 	complete bool
+}
+
+func newFundUsage(reg *Register, fundArea float64) *fundUsage {
+	return &fundUsage{ids: newAreaIDs(reg), funds: []string{FundArea, FundProject}, sums: map[fundKey]int32{},
+		over: map[fundKey]Pos{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: fundArea}
+}
+
+// fund returns the number of a fund, numbering it if it is new.
+func (fu *fundUsage) fund(name string) int32 {
+	for i, f := range fu.funds {
+		if f == name {
+			return int32(i)
+		}
+	}
+	fu.funds = append(fu.funds, strings.Clone(name))
+	return int32(len(fu.funds) - 1)
+}
+
+// sum returns the sum of k, zero if there is none.
+func (fu *fundUsage) sum(k fundKey) (fundSum, bool) {
+	i, ok := fu.sums[k]
+	if !ok {
+		return fundSum{}, false
+	}
+	return fu.list[i], true
 }
 
 func cents(eur float64) int64   { return int64(math.Round(eur * 100)) }
@@ -67,14 +95,14 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	fields := j.FundSchema.Fields()
 	fv := newFieldValue(fields)
 	rep := res.Report
-	fu := &fundUsage{sums: map[fundKey]*fundSum{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: j.Rules.FundPerArea}
+	fu := newFundUsage(reg, j.Rules.FundPerArea)
 	privateIdx, traegerIdx := Index(fields, "privatperson"), Index(fields, "traeger")
 	badRows := 0
 	var werr error
 	next := j.nextYear()
 	complete, err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
 		code := fv.str(rec, fCode)
-		a, _ := reg.Area(code)
+		id, a := fu.ids.id(code)
 		ok = checkYearAndArea(a, next, fv, row, c, rec, rep) && ok
 		ok = j.checkFundRow(fv, row, c, rec, rep) && ok
 		res.Actions++
@@ -88,7 +116,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 		if w != nil && werr == nil && rep.Valid() {
 			werr = w.Write(Feature{ID: code, Values: publicValues(w.values(len(fields)+1), fields, rec, a.Name)})
 		}
-		fu.add(fv, rec, row, c, j.Rules)
+		fu.add(id, fv, rec, row, c, j.Rules)
 	})
 	if err == nil {
 		err = werr
@@ -99,7 +127,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	// Sums that miss rows with errors would report areas "without" actions
 	// that only need a cell fixed.
 	fu.complete = complete && badRows == 0
-	fu.warn(reg, j.Rules, rep)
+	fu.warn(j.Rules, rep)
 	return fu, nil
 }
 
@@ -154,42 +182,48 @@ func (j *Job) checkFundRow(fv fieldValue, row Row, c Caster, rec Record, rep *Re
 
 // add counts a valid row into its sum, unless its status excludes it. A sum
 // that goes above its fund or budget remembers the row's approved cell.
-func (fu *fundUsage) add(fv fieldValue, rec Record, row Row, c Caster, rules Rules) {
+func (fu *fundUsage) add(area int32, fv fieldValue, rec Record, row Row, c Caster, rules Rules) {
 	if isUncounted(fv.str(rec, fStatus)) {
 		return
 	}
 	year, _ := fv.int(rec, fYear)
-	k := fundKey{Code: fv.str(rec, fCode), Year: int(year), Fund: fv.str(rec, fFund)}
-	s := fu.sums[k]
-	if s == nil {
-		s = &fundSum{}
-		fu.sums[k] = s
+	k := fundKey{Area: area, Year: int32(year), Fund: fu.fund(fv.str(rec, fFund))}
+	i, ok := fu.sums[k]
+	if !ok {
+		i = int32(len(fu.list))
+		fu.list = append(fu.list, fundSum{})
+		fu.sums[k] = i
 	}
+	s := &fu.list[i]
 	approved, _ := fv.num(rec, fApproved)
 	paid, _ := fv.num(rec, fPaid)
 	s.Approved += cents(approved)
 	s.Paid += cents(paid)
 	s.Count++
-	if k.Fund == FundArea && s.over == nil && s.Approved > cents(rules.FundPerArea) {
-		p := c.Pos(row, "bewilligt_eur")
-		s.over = &p
+	if fu.funds[k.Fund] == FundArea && s.Approved > cents(rules.FundPerArea) {
+		if _, noted := fu.over[k]; !noted {
+			fu.over[k] = c.Pos(row, "bewilligt_eur")
+		}
 	}
-	before := fu.yearly[k.Year]
-	fu.yearly[k.Year] += cents(approved)
-	if before <= cents(rules.ProjectBudget) && fu.yearly[k.Year] > cents(rules.ProjectBudget) {
-		fu.overYear[k.Year] = c.Pos(row, "bewilligt_eur")
+	y := int(year)
+	before := fu.yearly[y]
+	after := before + cents(approved)
+	fu.yearly[y] = after
+	if before <= cents(rules.ProjectBudget) && after > cents(rules.ProjectBudget) {
+		fu.overYear[y] = c.Pos(row, "bewilligt_eur")
 	}
 }
 
 // warn reports every fund and budget whose approved sum is above its figure.
-func (fu *fundUsage) warn(reg *Register, rules Rules, rep *Report) {
+func (fu *fundUsage) warn(rules Rules, rep *Report) {
 	for _, k := range fu.keys() {
-		s := fu.sums[k]
-		if s.over == nil {
+		pos, over := fu.over[k]
+		if !over {
 			continue
 		}
-		a, _ := reg.Area(k.Code)
-		rep.Warnf(CodeBudgetExceeded, *s.over, formatEUR(euros(s.Approved)), "höchstens "+formatEUR(rules.FundPerArea),
+		s, _ := fu.sum(k)
+		a := fu.ids.area(k.Area)
+		rep.Warnf(CodeBudgetExceeded, pos, formatEUR(euros(s.Approved)), "höchstens "+formatEUR(rules.FundPerArea),
 			"Der Aktionsraumfonds %s (%s) %d ist überschritten (ab dieser Zeile); die Summe wird so veröffentlicht und markiert", a.Code, a.Name, k.Year)
 	}
 	years := make([]int, 0, len(fu.overYear))
@@ -210,20 +244,20 @@ func (fu *fundUsage) keys() []fundKey {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b fundKey) int {
-		if c := strings.Compare(a.Code, b.Code); c != 0 {
-			return c
+		if a.Area != b.Area {
+			return fu.ids.compare(a.Area, b.Area)
 		}
 		if a.Year != b.Year {
 			return cmp.Compare(a.Year, b.Year)
 		}
-		return strings.Compare(a.Fund, b.Fund)
+		return strings.Compare(fu.funds[a.Fund], fu.funds[b.Fund])
 	})
 	return keys
 }
 
 // latestYear is the latest year with a counted action, or 0.
 func (fu *fundUsage) latestYear() int {
-	return latestYear(fu.sums, func(k fundKey) int { return k.Year })
+	return latestYear(fu.sums, func(k fundKey) int { return int(k.Year) })
 }
 
 // latestYear is the latest year among the keys of m, or 0.
@@ -245,15 +279,12 @@ func (fu *fundUsage) summary(k fundKey) []any {
 
 // appendSummary appends the sums of k to vals, as summary returns them.
 func (fu *fundUsage) appendSummary(vals []any, k fundKey) []any {
-	s := fu.sums[k]
-	if s == nil {
-		s = &fundSum{}
-	}
+	s, _ := fu.sum(k)
 	var budget, rest any
 	// The project budget is not split by area: its rows carry whether the
 	// year's approved sums of all areas and funds exceed it.
-	_, over := fu.overYear[k.Year]
-	if k.Fund == FundArea {
+	_, over := fu.overYear[int(k.Year)]
+	if fu.funds[k.Fund] == FundArea {
 		budget = fu.fundArea
 		rest = euros(cents(fu.fundArea) - s.Approved)
 		over = s.Approved > cents(fu.fundArea)
@@ -264,13 +295,13 @@ func (fu *fundUsage) appendSummary(vals []any, k fundKey) []any {
 // features yields the rows of the sums dataset, each made when it is
 // written, so that a run never holds all of them; their values are in
 // space from values.
-func (fu *fundUsage) features(reg *Register) func(values func(int) []any) iter.Seq[Feature] {
+func (fu *fundUsage) features() func(values func(int) []any) iter.Seq[Feature] {
 	return func(values func(int) []any) iter.Seq[Feature] {
 		return func(yield func(Feature) bool) {
 			for _, k := range fu.keys() {
-				a, _ := reg.Area(k.Code)
-				vals := append(values(10), k.Code, a.Name, int64(k.Year), k.Fund)
-				if !yield(Feature{ID: k.Code, Values: fu.appendSummary(vals, k)}) {
+				code := fu.ids.code(k.Area)
+				vals := append(values(10), code, fu.ids.area(k.Area).Name, int64(k.Year), fu.funds[k.Fund])
+				if !yield(Feature{ID: code, Values: fu.appendSummary(vals, k)}) {
 					return
 				}
 			}

@@ -182,8 +182,8 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	}
 	areasDS := j.areasDataset()
 	if err := out.write([]datasetRows{
-		{j.keyFiguresDataset(), figures.features(reg)},
-		{j.sumsDataset(), fund.features(reg)},
+		{j.keyFiguresDataset(), figures.features()},
+		{j.sumsDataset(), fund.features()},
 		{areasDS, allRows(areas)},
 	}); err != nil {
 		return res, err

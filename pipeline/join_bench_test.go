@@ -21,10 +21,6 @@ const benchAreas = 5000
 func BenchmarkJoin(b *testing.B) {
 	var areas []Area
 	bounds := map[string]Boundary{}
-	fields := []Field{{Name: "code", Public: true}, {Name: "jahr", Public: true}, {Name: "einwohner", Public: true}, {Name: "sgb2_quote_pct", Public: true}}
-	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), rows: map[areaYear]int{}, latest: map[string]int{}, complete: true,
-		values: newPackedRows(fields, []int{0, 1, 2, 3})}
-	fu := &fundUsage{sums: map[fundKey]*fundSum{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: 5000, complete: true}
 	for i := range benchAreas {
 		code := fmt.Sprintf("A%04d", i)
 		areas = append(areas, Area{Code: code, Name: "Quartier " + code, Betreuung: "Stadterneuerung", From: 2009})
@@ -36,15 +32,24 @@ func BenchmarkJoin(b *testing.B) {
 		}
 		r[60] = r[0]
 		bounds[code] = Boundary{Key: code, Geometry: orb.MultiPolygon{{r}}, AreaKM2: AreaKM2(orb.Polygon{r})}
-		for y := 2021; y <= 2025; y++ {
-			kf.rows[areaYear{code, y}] = kf.values.add(Record{code, int64(y), int64(1000 + i), 12.5})
-			kf.latest[code] = y
-		}
-		fu.sums[fundKey{code, 2025, FundArea}] = &fundSum{Approved: 450000, Paid: 400000, Count: 3}
 	}
 	reg, err := NewRegister(areas)
 	if err != nil {
 		b.Fatal(err)
+	}
+	fields := []Field{{Name: "code", Public: true}, {Name: "jahr", Public: true}, {Name: "einwohner", Public: true}, {Name: "sgb2_quote_pct", Public: true}}
+	kf := newKeyFigures(reg, fields)
+	kf.complete = true
+	fu := newFundUsage(reg, 5000)
+	fu.complete = true
+	for i, a := range areas {
+		id, _ := kf.ids.id(a.Code)
+		for y := int32(2021); y <= 2025; y++ {
+			kf.rows[areaYear{id, y}] = kf.values.add(Record{a.Code, int64(y), int64(1000 + i), 12.5})
+			kf.latest[id] = int(y)
+		}
+		fu.sums[fundKey{id, 2025, fu.fund(FundArea)}] = int32(len(fu.list))
+		fu.list = append(fu.list, fundSum{Approved: 450000, Paid: 400000, Count: 3})
 	}
 	j := &Job{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }}
 	b.ReportAllocs()

@@ -5,7 +5,6 @@ import (
 	"context"
 	"iter"
 	"slices"
-	"strings"
 )
 
 // keyFigures holds the valid rows of the key figures table by area and year.
@@ -15,28 +14,26 @@ import (
 type keyFigures struct {
 	fields []Field
 	fv     fieldValue
+	ids    *areaIDs
 	// values holds the public values of the rows, rows the row of each
 	// area and year.
 	values packedRows
 	rows   map[areaYear]int
-	// latest is the latest year of each area's rows, so that the join
-	// finds it without a scan of every row per area.
-	latest map[string]int
+	// latest is the latest year of each area's rows, by the area's number,
+	// so that the join finds it without a scan of every row per area.
+	latest map[int32]int
 	// complete is false when the table could not be read to its end.
 	complete bool
 }
 
-// areaYear identifies a row of key figures: area and year.
+// areaYear identifies a row of key figures: the number of its area
+// (areaIDs) and its year.
 type areaYear struct {
-	Code string
-	Year int
+	Area, Year int32
 }
 
-// readKeyFigures reads and checks the key figures. The table has a row per
-// area and year, so it is kept in memory for the join.
-func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*keyFigures, error) {
-	fields := j.KeyFigureSchema.Fields()
-	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), rows: map[areaYear]int{}, latest: map[string]int{}}
+func newKeyFigures(reg *Register, fields []Field) *keyFigures {
+	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), ids: newAreaIDs(reg), rows: map[areaYear]int{}, latest: map[int32]int{}}
 	var public []int
 	for i, f := range fields {
 		if f.Public {
@@ -44,10 +41,17 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 		}
 	}
 	kf.values = newPackedRows(fields, public)
+	return kf
+}
+
+// readKeyFigures reads and checks the key figures. The table has a row per
+// area and year, so it is kept in memory for the join.
+func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*keyFigures, error) {
+	kf := newKeyFigures(reg, j.KeyFigureSchema.Fields())
 	badRows := 0
 	next := j.nextYear()
 	complete, err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
-		a, _ := reg.Area(kf.fv.str(rec, fCode))
+		id, a := kf.ids.id(kf.fv.str(rec, fCode))
 		ok = checkYearAndArea(a, next, kf.fv, row, c, rec, res.Report) && ok
 		res.KeyFigureRows++
 		if !ok {
@@ -55,9 +59,8 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 			return
 		}
 		year, _ := kf.fv.int(rec, fYear)
-		code := kf.fv.str(rec, fCode)
-		kf.rows[areaYear{code, int(year)}] = kf.values.add(rec)
-		kf.latest[code] = max(kf.latest[code], int(year))
+		kf.rows[areaYear{id, int32(year)}] = kf.values.add(rec)
+		kf.latest[id] = max(kf.latest[id], int(year))
 	})
 	kf.complete = complete && badRows == 0
 	return kf, err
@@ -70,8 +73,8 @@ func (kf *keyFigures) keys() []areaYear {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b areaYear) int {
-		if c := strings.Compare(a.Code, b.Code); c != 0 {
-			return c
+		if a.Area != b.Area {
+			return kf.ids.compare(a.Area, b.Area)
 		}
 		return cmp.Compare(a.Year, b.Year)
 	})
@@ -80,24 +83,24 @@ func (kf *keyFigures) keys() []areaYear {
 
 // latestYear is the latest year with key figures, or 0.
 func (kf *keyFigures) latestYear() int {
-	return latestYear(kf.rows, func(k areaYear) int { return k.Year })
+	return latestYear(kf.rows, func(k areaYear) int { return int(k.Year) })
 }
 
-// latestFor is the latest year with key figures of the area, or 0.
-func (kf *keyFigures) latestFor(code string) int {
-	return kf.latest[code]
+// latestFor is the latest year with key figures of the register's area
+// numbered area, or 0.
+func (kf *keyFigures) latestFor(area int32) int {
+	return kf.latest[area]
 }
 
 // features yields the rows of the key figures dataset, each made when it is
 // written, its values in space from values.
-func (kf *keyFigures) features(reg *Register) func(values func(int) []any) iter.Seq[Feature] {
+func (kf *keyFigures) features() func(values func(int) []any) iter.Seq[Feature] {
 	return func(values func(int) []any) iter.Seq[Feature] {
 		return func(yield func(Feature) bool) {
 			rec := make(Record, len(kf.fields))
 			for _, k := range kf.keys() {
-				a, _ := reg.Area(k.Code)
 				kf.values.recordInto(rec, kf.rows[k])
-				if !yield(Feature{ID: k.Code, Values: publicValues(values(len(kf.fields)+1), kf.fields, rec, a.Name)}) {
+				if !yield(Feature{ID: kf.ids.code(k.Area), Values: publicValues(values(len(kf.fields)+1), kf.fields, rec, kf.ids.area(k.Area).Name)}) {
 					return
 				}
 			}
@@ -107,8 +110,8 @@ func (kf *keyFigures) features(reg *Register) func(values func(int) []any) iter.
 
 // figures returns the values of the key figures other than area and year for
 // one area and year, in field order; missing values where there is no row.
-func (kf *keyFigures) figures(code string, year int) []any {
-	rec := kf.record(areaYear{code, year})
+func (kf *keyFigures) figures(area int32, year int) []any {
+	rec := kf.record(areaYear{area, int32(year)})
 	var out []any
 	for i, f := range kf.fields {
 		if !f.Public || f.Name == "code" || f.Name == "jahr" {

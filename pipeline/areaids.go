@@ -1,0 +1,66 @@
+package pipeline
+
+import (
+	"cmp"
+	"strings"
+)
+
+// areaIDs numbers the area codes that the rows of a table name, so that the
+// key figures and the sums of a million rows are kept in maps keyed by
+// numbers: cheaper to hash than a code, and maps without pointers, which the
+// garbage collector does not scan. A code of the register is numbered by its
+// place there, so that numbers sort as codes do, and every table numbers it
+// the same; a code outside the register (possible only with a schema that
+// drops the register's foreign key) is numbered after them, in the order
+// the table names it.
+type areaIDs struct {
+	reg   *Register
+	extra map[string]int32
+	codes []string // of the numbers after the register's
+}
+
+func newAreaIDs(reg *Register) *areaIDs {
+	return &areaIDs{reg: reg, extra: map[string]int32{}}
+}
+
+// id returns the number of code, numbering it if it is new, and its area in
+// the register (the zero Area outside it).
+func (t *areaIDs) id(code string) (int32, Area) {
+	if i, ok := t.reg.index[code]; ok {
+		return int32(i), t.reg.areas[i]
+	}
+	if id, ok := t.extra[code]; ok {
+		return id, Area{}
+	}
+	// A cell may be a slice of its whole line: keep only its text.
+	code = strings.Clone(code)
+	id := int32(len(t.reg.areas) + len(t.codes))
+	t.codes = append(t.codes, code)
+	t.extra[code] = id
+	return id, Area{}
+}
+
+// code returns the code numbered id.
+func (t *areaIDs) code(id int32) string {
+	if n := int32(len(t.reg.areas)); id >= n {
+		return t.codes[id-n]
+	}
+	return t.reg.areas[id].Code
+}
+
+// area returns the register's area numbered id, the zero Area for a code
+// outside the register.
+func (t *areaIDs) area(id int32) Area {
+	if int(id) < len(t.reg.areas) {
+		return t.reg.areas[id]
+	}
+	return Area{}
+}
+
+// compare orders two numbers as their codes.
+func (t *areaIDs) compare(a, b int32) int {
+	if n := int32(len(t.reg.areas)); a < n && b < n {
+		return cmp.Compare(a, b)
+	}
+	return strings.Compare(t.code(a), t.code(b))
+}
