@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,12 +31,16 @@ type BoundaryReader interface {
 }
 
 // readBoundaries reads the boundaries and resolves each to an area code.
-func (j *Job) readBoundaries(reg *Register, res *Result) (map[string]Boundary, error) {
+func (j *Job) readBoundaries(ctx context.Context, reg *Register, res *Result) (map[string]Boundary, error) {
 	hi, err := j.open("areas", j.Areas)
 	if err != nil {
 		return nil, err
 	}
-	bs, err := j.Boundaries.ReadBoundaries(hi.name, hi, res.Report)
+	bs, err := j.Boundaries.ReadBoundaries(hi.name, ctxReader{ctx, hi}, res.Report)
+	if ctx.Err() != nil {
+		hi.rc.Close()
+		return nil, ctx.Err()
+	}
 	bad := (*BadInput)(nil)
 	if errors.As(err, &bad) {
 		res.Report.Add(bad.Issue)
@@ -69,6 +74,20 @@ func (j *Job) readBoundaries(reg *Register, res *Result) (map[string]Boundary, e
 		}
 	}
 	return out, nil
+}
+
+// ctxReader reads r until ctx is done: a boundary reader has no context of
+// its own, but stops at the error of its next read.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // measureAreas sets the area of every boundary, on every core: for 50,000

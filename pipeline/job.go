@@ -123,6 +123,10 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	// The key figures and the boundaries are read while the fund usage is:
 	// each on a result of its own, merged in this order afterwards, so
 	// that the report and the stages come in the same order every time.
+	// When reading the fund usage fails, they are stopped: the run fails
+	// anyway.
+	others, stopOthers := context.WithCancel(ctx)
+	defer stopOthers()
 	var (
 		figures     *keyFigures
 		bounds      map[string]Boundary
@@ -136,21 +140,27 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	wg.Go(func() {
 		defer g.Recover()
 		start := time.Now()
-		figures, kfErr = kfJob.readKeyFigures(ctx, reg, kfRes)
+		figures, kfErr = kfJob.readKeyFigures(others, reg, kfRes)
 		kfJob.observeRead(kfRes, start)
 	})
 	wg.Go(func() {
 		defer g.Recover()
 		start := time.Now()
-		bounds, bErr = bJob.readBoundaries(reg, bRes)
+		bounds, bErr = bJob.readBoundaries(others, reg, bRes)
 		bJob.observeRead(bRes, start)
 	})
 	fund, err := func() (*fundUsage, error) {
 		// Also when reading the fund usage panics: the other readers
-		// end before the panic goes on.
+		// are stopped and end before the panic goes on.
 		defer wg.Wait()
+		read := false
+		defer func() {
+			if !read {
+				stopOthers()
+			}
+		}()
 		fund, err := j.readFund(ctx, reg, res, actions)
-		if err == nil {
+		if read = err == nil; read {
 			j.observeRead(res, start) // without the wait for the others
 		}
 		return fund, err

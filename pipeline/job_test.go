@@ -289,3 +289,47 @@ func TestJobUnchangedInputsPublishNothing(t *testing.T) {
 		t.Fatalf("inputs asked about: %v", seen)
 	}
 }
+
+// slowReader yields one byte per read, a millisecond apart.
+type slowReader struct{ r io.Reader }
+
+func (s slowReader) Read(p []byte) (int, error) {
+	time.Sleep(time.Millisecond)
+	return s.r.Read(p[:min(len(p), 1)])
+}
+
+// failAfter reads r, then fails as a broken disk or network would.
+type failAfter struct{ r io.Reader }
+
+func (f failAfter) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		return n, errBroken
+	}
+	return n, err
+}
+
+var errBroken = errors.New("Verbindung unterbrochen")
+
+func TestJobFailedFundReadStopsTheOtherReaders(t *testing.T) {
+	j := job("")
+	fund := fundHeader + "P-1;Borsigplatz;2024;Aktionsraumfonds;Fest;Verein;nein;;01.03.2024;1.000,00;500,00;bewilligt\n"
+	j.FundUsage.Open = func() (io.ReadCloser, error) { return io.NopCloser(failAfter{strings.NewReader(fund)}), nil }
+	// About 100 KB at a byte a millisecond: read to the end, the
+	// boundaries alone would take more than a minute and a half.
+	big := strings.Replace(boundaries, `"features":[`, `"features":[`+strings.Repeat(" ", 100_000), 1)
+	j.Areas.Open = func() (io.ReadCloser, error) { return io.NopCloser(slowReader{strings.NewReader(big)}), nil }
+	done := make(chan error, 1)
+	go func() {
+		_, err := j.Run(context.Background(), &memPublisher{})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, errBroken) {
+			t.Fatalf("Run = %v, want the fund usage's read error", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run still waits for the boundaries after the fund usage failed")
+	}
+}
