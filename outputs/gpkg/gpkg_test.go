@@ -564,16 +564,26 @@ func TestOgrinfo(t *testing.T) {
 	}
 }
 
-// BenchmarkEncoder writes 50,000 polygons of 80 vertices, a tenth of them
-// clockwise, with a few properties each.
+// BenchmarkEncoder writes polygons of 60 vertices laid out row by row like
+// the tiles of a city, a tenth of them clockwise, with a value of every
+// column type each.
 func BenchmarkEncoder(b *testing.B) {
-	const polygons, vertices = 50_000, 80
-	feats := make([]pipeline.Feature, polygons)
+	for _, polygons := range []int{2_000, 20_000} {
+		b.Run(fmt.Sprintf("polygons=%d", polygons), func(b *testing.B) {
+			benchmarkEncoder(b, syntheticAreas(polygons, 60))
+		})
+	}
+}
+
+// syntheticAreas is n ellipses of the given number of vertices on a grid
+// of 250 columns.
+func syntheticAreas(n, vertices int) []pipeline.Feature {
+	feats := make([]pipeline.Feature, n)
 	for i := range feats {
 		cx, cy := 7.3+float64(i%250)*0.002, 51.4+float64(i/250)*0.001
 		r := make(orb.Ring, vertices+1)
 		for k := range vertices {
-			a := 2 * math.Pi * float64(k) / vertices
+			a := 2 * math.Pi * float64(k) / float64(vertices)
 			r[k] = orb.Point{cx + 0.0008*math.Cos(a), cy + 0.0004*math.Sin(a)}
 		}
 		r[vertices] = r[0]
@@ -586,6 +596,10 @@ func BenchmarkEncoder(b *testing.B) {
 			Geometry: orb.MultiPolygon{{r}},
 		}
 	}
+	return feats
+}
+
+func benchmarkEncoder(b *testing.B, feats []pipeline.Feature) {
 	b.ReportAllocs()
 	var size int64
 	for b.Loop() {
