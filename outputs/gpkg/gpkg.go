@@ -125,8 +125,11 @@ type encoder struct {
 	path string
 	db   *sql.DB
 	tx   *sql.Tx
-	// ins inserts a feature; index inserts its bounding box into the R-tree.
-	ins, index *sql.Stmt
+	// ins inserts a feature.
+	ins *sql.Stmt
+	// boxes are the fids and bounding boxes of the features with a
+	// geometry, the leaves of the R-tree written by Close.
+	boxes []cell
 	// args and geom are reused from row to row.
 	args  []any
 	geom  []byte
@@ -187,9 +190,6 @@ func (e *encoder) create(types []string) error {
 	if e.ins, err = e.tx.PrepareContext(ctx, insert); err != nil {
 		return fmt.Errorf("gpkg: %w", err)
 	}
-	if e.index, err = e.tx.PrepareContext(ctx, "INSERT INTO "+quote(rtree(e.ds))+" VALUES (?, ?, ?, ?, ?)"); err != nil {
-		return fmt.Errorf("gpkg: %w", err)
-	}
 	e.args = make([]any, len(cols))
 	return nil
 }
@@ -227,12 +227,10 @@ func (e *encoder) Write(f pipeline.Feature) error {
 		// The triggers that keep the index in GIS software need functions
 		// (ST_MinX, ...) that only they provide; the encoder fills it itself.
 		fid, err := res.LastInsertId()
-		if err == nil {
-			_, err = e.index.Exec(fid, bound.Min[0], bound.Max[0], bound.Min[1], bound.Max[1])
-		}
 		if err != nil {
 			return e.fail(fmt.Errorf("gpkg: feature %q: spatial index: %w", f.ID, err))
 		}
+		e.boxes = append(e.boxes, boxCell(fid, bound))
 	}
 	e.n++
 	if geom != nil {
@@ -252,10 +250,8 @@ func (e *encoder) fail(err error) error {
 
 // abort closes and removes the scratch database.
 func (e *encoder) abort() {
-	for _, st := range []*sql.Stmt{e.ins, e.index} {
-		if st != nil {
-			st.Close()
-		}
+	if e.ins != nil {
+		e.ins.Close()
 	}
 	if e.tx != nil {
 		e.tx.Rollback()
@@ -291,17 +287,19 @@ func (e *encoder) Close() error {
 // and copies the file to w.
 func (e *encoder) finish() error {
 	ctx := context.Background()
+	if err := writeTree(ctx, e.tx, rtree(e.ds), e.boxes); err != nil {
+		return fmt.Errorf("gpkg: spatial index: %w", err)
+	}
 	for _, stmt := range summary(e.ds, e.n, e.bound) {
 		if _, err := e.tx.ExecContext(ctx, stmt.sql, stmt.args...); err != nil {
 			return fmt.Errorf("gpkg: %s: %w", firstLine(stmt.sql), err)
 		}
 	}
 	e.ins.Close()
-	e.index.Close()
 	if err := e.tx.Commit(); err != nil {
 		return fmt.Errorf("gpkg: %w", err)
 	}
-	e.ins, e.index, e.tx = nil, nil, nil
+	e.ins, e.tx = nil, nil
 	if err := e.db.Close(); err != nil {
 		return fmt.Errorf("gpkg: %w", err)
 	}
