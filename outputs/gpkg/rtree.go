@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -233,6 +232,8 @@ func writeTree(ctx context.Context, tx *sql.Tx, idx string, boxes []cell) error 
 		rowids = append(rowids, fid, leafOf[fid])
 	}
 	// Parents are listed by level, children numbered upwards: in key order.
+	// Tables of two columns take many rows per statement.
+	const treeBatch = 256
 	for _, t := range []struct {
 		table string
 		rows  []any
@@ -241,43 +242,12 @@ func writeTree(ctx context.Context, tx *sql.Tx, idx string, boxes []cell) error 
 		{"INSERT INTO " + quote(idx+"_parent"), parents},
 		{"INSERT INTO " + quote(idx+"_rowid"), rowids},
 	} {
-		if err := insertRows(ctx, tx, t.table, 2, t.rows); err != nil {
+		in := newInserter(tx, t.table, 2, treeBatch)
+		err := in.exec(ctx, t.rows)
+		in.close()
+		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// batchRows is the number of rows inserted by one statement: a few hundred
-// parameters, far below SQLite's limit of 32766.
-const batchRows = 128
-
-// insertRows runs insert (INSERT INTO table) with the values of rows of
-// cols columns each, flattened into args, in statements of batchRows rows.
-func insertRows(ctx context.Context, tx *sql.Tx, insert string, cols int, args []any) error {
-	var stmt *sql.Stmt
-	defer func() {
-		if stmt != nil {
-			stmt.Close()
-		}
-	}()
-	for len(args) > 0 {
-		n := min(len(args)/cols, batchRows)
-		if stmt == nil || n < batchRows {
-			if stmt != nil {
-				stmt.Close()
-			}
-			row := "(" + strings.Repeat("?, ", cols-1) + "?)"
-			q := insert + " VALUES " + strings.Repeat(row+", ", n-1) + row
-			var err error
-			if stmt, err = tx.PrepareContext(ctx, q); err != nil {
-				return fmt.Errorf("%s: %w", insert, err)
-			}
-		}
-		if _, err := stmt.ExecContext(ctx, args[:n*cols]...); err != nil {
-			return fmt.Errorf("%s: %w", insert, err)
-		}
-		args = args[n*cols:]
 	}
 	return nil
 }
