@@ -141,21 +141,28 @@ func packTree(leaves []cell, maxCells int) [][]node {
 func strTiles(cells []cell, maxCells int) [][]cell {
 	groups := (len(cells) + maxCells - 1) / maxCells
 	slicesN := int(math.Ceil(math.Sqrt(float64(groups))))
-	byCentre := func(lo func(cell) float32, hi func(cell) float32) func(a, b cell) int {
-		return func(a, b cell) int {
-			if c := cmp.Compare(lo(a)+hi(a), lo(b)+hi(b)); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.id, b.id)
-		}
-	}
-	slices.SortFunc(cells, byCentre(func(c cell) float32 { return c.minX }, func(c cell) float32 { return c.maxX }))
+	slices.SortFunc(cells, byCentreX)
 	out := make([][]cell, 0, groups)
 	for _, s := range evenSplit(cells, slicesN) {
-		slices.SortFunc(s, byCentre(func(c cell) float32 { return c.minY }, func(c cell) float32 { return c.maxY }))
+		slices.SortFunc(s, byCentreY)
 		out = append(out, evenSplit(s, (len(s)+maxCells-1)/maxCells)...)
 	}
 	return out
+}
+
+// byCentreX and byCentreY order cells by the x or y of their centres, then
+// by id. The centres are compared doubled, which keeps their order.
+func byCentreX(a, b cell) int { return byKey(a.minX+a.maxX, b.minX+b.maxX, a.id, b.id) }
+func byCentreY(a, b cell) int { return byKey(a.minY+a.maxY, b.minY+b.maxY, a.id, b.id) }
+
+func byKey(ka, kb float32, ida, idb int64) int {
+	switch {
+	case ka < kb:
+		return -1
+	case ka > kb:
+		return 1
+	}
+	return cmp.Compare(ida, idb)
 }
 
 // evenSplit cuts cells into n parts whose lengths differ by one at most.
