@@ -203,12 +203,14 @@ func writeTree(ctx context.Context, tx *sql.Tx, idx string, boxes []cell) error 
 	for i, b := range boxes {
 		fids[i] = b.id
 	}
+	slices.Sort(fids)
 	levels := packTree(boxes, maxCells)
 
 	// Rows are written in the order of their keys, which B-trees append
 	// cheaply.
 	var nodes, parents []any
-	leafOf := make(map[int64]int64, len(fids))
+	// leafOf[i] is the leaf of the feature fids[i].
+	leafOf := make([]int64, len(fids))
 	for d, level := range levels {
 		for _, n := range level {
 			data := make([]byte, size)
@@ -225,7 +227,8 @@ func writeTree(ctx context.Context, tx *sql.Tx, idx string, boxes []cell) error 
 				binary.BigEndian.PutUint32(p[20:], math.Float32bits(c.maxY))
 				p = p[cellSize:]
 				if d == len(levels)-1 {
-					leafOf[c.id] = n.no
+					i, _ := slices.BinarySearch(fids, c.id)
+					leafOf[i] = n.no
 				} else {
 					parents = append(parents, c.id, n.no)
 				}
@@ -233,10 +236,9 @@ func writeTree(ctx context.Context, tx *sql.Tx, idx string, boxes []cell) error 
 			nodes = append(nodes, n.no, data)
 		}
 	}
-	slices.Sort(fids)
 	rowids := make([]any, 0, 2*len(fids))
-	for _, fid := range fids {
-		rowids = append(rowids, fid, leafOf[fid])
+	for i, fid := range fids {
+		rowids = append(rowids, fid, leafOf[i])
 	}
 	// Parents are listed by level, children numbered upwards: in key order.
 	// Tables of two columns take many rows per statement.
