@@ -77,10 +77,12 @@ const lastChange = "1970-01-01T00:00:00.000Z"
 const geomColumn = "geom"
 
 // NewEncoder creates the scratch database with the GeoPackage tables and the
-// feature table of ds, named ds.Name. Each Write inserts a feature; Close
-// writes the extent and the feature count, closes the database and copies
-// it to w, and removes the scratch file. After an error of Write the
-// scratch file is gone and Close returns the error again.
+// feature table of ds, named ds.Name. Each Write adds a feature, inserted
+// with the next ones in batches, so that an error of the database may be
+// returned by a later Write or by Close; Close inserts the last batch,
+// writes the spatial index, the extent and the feature count, closes the
+// database and copies it to w, and removes the scratch file. After an error
+// of Write the scratch file is gone and Close returns the error again.
 func (f Format) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
 	types := make([]string, len(ds.Columns))
 	for i, c := range ds.Columns {

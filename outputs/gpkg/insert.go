@@ -34,19 +34,22 @@ func newInserter(tx *sql.Tx, insert string, cols, rows int) *inserter {
 func (in *inserter) exec(ctx context.Context, args []any) error {
 	for len(args) > 0 {
 		n := min(len(args)/in.cols, in.rows)
-		stmt := in.full
-		if n < in.rows || stmt == nil {
+		// The last statement of fewer rows is prepared for once.
+		stmt, once := in.full, n < in.rows
+		if stmt == nil || once {
 			var err error
 			if stmt, err = in.tx.PrepareContext(ctx, in.statement(n)); err != nil {
 				return fmt.Errorf("%s: %w", in.insert, err)
 			}
-			if n == in.rows {
+			if !once {
 				in.full = stmt
-			} else {
-				defer stmt.Close()
 			}
 		}
-		if _, err := stmt.ExecContext(ctx, args[:n*in.cols]...); err != nil {
+		_, err := stmt.ExecContext(ctx, args[:n*in.cols]...)
+		if once {
+			stmt.Close()
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %w", in.insert, err)
 		}
 		args = args[n*in.cols:]
