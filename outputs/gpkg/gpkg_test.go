@@ -392,6 +392,53 @@ func checkBlob(t *testing.T, blob []byte, in orb.Geometry) {
 	}
 }
 
+// TestBatches checks that every feature is inserted once, in order, with
+// its own values and geometry, when the features fill batches exactly, or
+// leave one short batch, and some have no geometry.
+func TestBatches(t *testing.T) {
+	for _, n := range []int{1, featureBatch - 1, featureBatch, featureBatch + 1, 2*featureBatch + 1} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			feats := syntheticAreas(n, 5)
+			for i := range feats {
+				if i%3 == 1 {
+					feats[i].Geometry = nil
+				}
+			}
+			db, _ := open(t, encode(t, areas, feats...))
+			rows, err := db.Query("SELECT fid, einwohner, geom FROM aktionsraeume ORDER BY fid")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			i := 0
+			for ; rows.Next(); i++ {
+				var fid, people int64
+				var geom []byte
+				if err := rows.Scan(&fid, &people, &geom); err != nil {
+					t.Fatal(err)
+				}
+				if fid != int64(i+1) || people != int64(i) {
+					t.Fatalf("row %d: fid %d, einwohner %d", i+1, fid, people)
+				}
+				if feats[i].Geometry == nil {
+					if geom != nil {
+						t.Errorf("fid %d: geometry %x, want NULL", fid, geom)
+					}
+					continue
+				}
+				checkBlob(t, geom, feats[i].Geometry)
+			}
+			if i != n {
+				t.Errorf("%d rows, want %d", i, n)
+			}
+			var count int
+			if err := db.QueryRow("SELECT feature_count FROM gpkg_ogr_contents").Scan(&count); err != nil || count != n {
+				t.Errorf("feature_count %d, %v; want %d", count, err, n)
+			}
+		})
+	}
+}
+
 func TestOpenRingIsClosed(t *testing.T) {
 	r := square(7, 51, 1, false)
 	in := orb.Polygon{r[:4]}
