@@ -135,9 +135,9 @@ func packTree(leaves []cell, maxCells int) [][]node {
 // strTiles sorts cells and cuts them into groups of at most maxCells
 // (sort-tile-recursive): slices by the centre's x, each slice sorted by the
 // centre's y and cut into groups, so that the groups are compact tiles.
-// Ties are broken by id, so the same cells give the same groups. The groups
-// are filled evenly, none with fewer than half of maxCells when there are
-// two or more.
+// Ties are broken by id, so the same cells give the same groups. Slices
+// and groups are filled evenly rather than full up to a nearly empty last
+// one.
 func strTiles(cells []cell, maxCells int) [][]cell {
 	groups := (len(cells) + maxCells - 1) / maxCells
 	slicesN := int(math.Ceil(math.Sqrt(float64(groups))))
