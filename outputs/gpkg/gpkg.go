@@ -77,10 +77,12 @@ const lastChange = "1970-01-01T00:00:00.000Z"
 const geomColumn = "geom"
 
 // NewEncoder creates the scratch database with the GeoPackage tables and the
-// feature table of ds, named ds.Name. Each Write inserts a feature; Close
-// writes the extent and the feature count, closes the database and copies
-// it to w, and removes the scratch file. After an error of Write the
-// scratch file is gone and Close returns the error again.
+// feature table of ds, named ds.Name. Each Write adds a feature, inserted
+// with the next ones in batches, so that an error of the database may be
+// returned by a later Write or by Close; Close inserts the last batch,
+// writes the spatial index, the extent and the feature count, closes the
+// database and copies it to w, and removes the scratch file. After an error
+// of Write the scratch file is gone and Close returns the error again.
 func (f Format) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
 	types := make([]string, len(ds.Columns))
 	for i, c := range ds.Columns {
@@ -125,15 +127,25 @@ type encoder struct {
 	path string
 	db   *sql.DB
 	tx   *sql.Tx
-	// ins inserts a feature; index inserts its bounding box into the R-tree.
-	ins, index *sql.Stmt
-	// args and geom are reused from row to row.
-	args  []any
-	geom  []byte
+	// ins inserts features, a batch of rows at a time.
+	ins *inserter
+	// pending holds the values of the features not yet inserted, a row of
+	// ins.cols values each, from the feature first to the feature last;
+	// their geometries are the spans geoms of blobs.
+	pending     []any
+	first, last string
+	blobs       []byte
+	geoms       []span
+	// boxes are the fids and bounding boxes of the features with a
+	// geometry, the leaves of the R-tree written by Close.
+	boxes []cell
 	n     int
 	bound orb.Bound
 	err   error
 }
+
+// span is the part [start, end) of a buffer; end 0 is none.
+type span struct{ start, end int }
 
 var _ pipeline.Encoder = (*encoder)(nil)
 
@@ -177,22 +189,21 @@ func (e *encoder) create(types []string) error {
 			return fmt.Errorf("gpkg: %s: %w", firstLine(stmt.sql), err)
 		}
 	}
-	cols := []string{quote(geomColumn)}
-	marks := []string{"?"}
+	// The fid is given, not left to AUTOINCREMENT, so that it is known
+	// before the row is inserted: the number of the feature, from 1.
+	cols := []string{"fid", quote(geomColumn)}
 	for _, c := range e.ds.Columns {
 		cols = append(cols, quote(c.Name))
-		marks = append(marks, "?")
 	}
-	insert := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", quote(e.ds.Name), strings.Join(cols, ", "), strings.Join(marks, ", "))
-	if e.ins, err = e.tx.PrepareContext(ctx, insert); err != nil {
-		return fmt.Errorf("gpkg: %w", err)
-	}
-	if e.index, err = e.tx.PrepareContext(ctx, "INSERT INTO "+quote(rtree(e.ds))+" VALUES (?, ?, ?, ?, ?)"); err != nil {
-		return fmt.Errorf("gpkg: %w", err)
-	}
-	e.args = make([]any, len(cols))
+	insert := fmt.Sprintf("INSERT INTO %s (%s)", quote(e.ds.Name), strings.Join(cols, ", "))
+	e.ins = newInserter(e.tx, insert, len(cols), featureBatch)
 	return nil
 }
+
+// featureBatch is the number of features inserted by one statement. More
+// rows per statement save little once the driver's round trip and the
+// AUTOINCREMENT bookkeeping are shared, and cost memory for the blobs.
+const featureBatch = 64
 
 // Write inserts one feature.
 func (e *encoder) Write(f pipeline.Feature) error {
@@ -202,42 +213,61 @@ func (e *encoder) Write(f pipeline.Feature) error {
 	if len(f.Values) != len(e.ds.Columns) {
 		return e.fail(fmt.Errorf("%w: feature %q has %d values for %d columns", ErrValue, f.ID, len(f.Values), len(e.ds.Columns)))
 	}
-	geom, bound, err := appendGeometry(e.geom[:0], f.Geometry)
+	start := len(e.blobs)
+	blobs, bound, err := appendGeometry(e.blobs, f.Geometry)
 	if err != nil {
 		return e.fail(fmt.Errorf("feature %q: %w", f.ID, err))
 	}
-	e.geom = geom
-	if geom == nil {
-		e.args[0] = nil
-	} else {
-		e.args[0] = geom
-	}
+	row := len(e.pending)
+	fid := int64(e.n + 1)
+	e.pending = append(e.pending, fid, nil)
 	for i, v := range f.Values {
 		a, err := value(v, e.ds.Columns[i].Type)
 		if err != nil {
 			return e.fail(fmt.Errorf("feature %q, column %s: %w", f.ID, e.ds.Columns[i].Name, err))
 		}
-		e.args[i+1] = a
+		e.pending = append(e.pending, a)
 	}
-	res, err := e.ins.Exec(e.args...)
-	if err != nil {
-		return e.fail(fmt.Errorf("gpkg: feature %q: %w", f.ID, err))
+	if row == 0 {
+		e.first = f.ID
 	}
-	if geom != nil {
+	e.last = f.ID
+	e.n++
+	if blobs != nil {
+		e.blobs = blobs
+		e.geoms = append(e.geoms, span{start, len(blobs)})
 		// The triggers that keep the index in GIS software need functions
 		// (ST_MinX, ...) that only they provide; the encoder fills it itself.
-		fid, err := res.LastInsertId()
-		if err == nil {
-			_, err = e.index.Exec(fid, bound.Min[0], bound.Max[0], bound.Min[1], bound.Max[1])
-		}
-		if err != nil {
-			return e.fail(fmt.Errorf("gpkg: feature %q: spatial index: %w", f.ID, err))
-		}
-	}
-	e.n++
-	if geom != nil {
+		e.boxes = append(e.boxes, boxCell(fid, bound))
 		e.bound = e.bound.Union(bound)
+	} else {
+		e.geoms = append(e.geoms, span{})
 	}
+	if len(e.geoms) == e.ins.rows {
+		if err := e.flush(); err != nil {
+			return e.fail(err)
+		}
+	}
+	return nil
+}
+
+// flush inserts the pending features.
+func (e *encoder) flush() error {
+	if len(e.geoms) == 0 {
+		return nil
+	}
+	// The blobs are placed only now: appending to e.blobs may have moved
+	// them.
+	for i, g := range e.geoms {
+		if g.end > 0 {
+			e.pending[i*e.ins.cols+1] = e.blobs[g.start:g.end:g.end]
+		}
+	}
+	if err := e.ins.exec(context.Background(), e.pending); err != nil {
+		return fmt.Errorf("gpkg: features %q to %q: %w", e.first, e.last, err)
+	}
+	clear(e.pending)
+	e.pending, e.blobs, e.geoms = e.pending[:0], e.blobs[:0], e.geoms[:0]
 	return nil
 }
 
@@ -252,10 +282,8 @@ func (e *encoder) fail(err error) error {
 
 // abort closes and removes the scratch database.
 func (e *encoder) abort() {
-	for _, st := range []*sql.Stmt{e.ins, e.index} {
-		if st != nil {
-			st.Close()
-		}
+	if e.ins != nil {
+		e.ins.close()
 	}
 	if e.tx != nil {
 		e.tx.Rollback()
@@ -291,17 +319,22 @@ func (e *encoder) Close() error {
 // and copies the file to w.
 func (e *encoder) finish() error {
 	ctx := context.Background()
+	if err := e.flush(); err != nil {
+		return err
+	}
+	if err := writeTree(ctx, e.tx, rtree(e.ds), e.boxes); err != nil {
+		return fmt.Errorf("gpkg: spatial index: %w", err)
+	}
 	for _, stmt := range summary(e.ds, e.n, e.bound) {
 		if _, err := e.tx.ExecContext(ctx, stmt.sql, stmt.args...); err != nil {
 			return fmt.Errorf("gpkg: %s: %w", firstLine(stmt.sql), err)
 		}
 	}
-	e.ins.Close()
-	e.index.Close()
+	e.ins.close()
 	if err := e.tx.Commit(); err != nil {
 		return fmt.Errorf("gpkg: %w", err)
 	}
-	e.ins, e.index, e.tx = nil, nil, nil
+	e.ins, e.tx = nil, nil
 	if err := e.db.Close(); err != nil {
 		return fmt.Errorf("gpkg: %w", err)
 	}

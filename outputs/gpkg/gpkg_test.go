@@ -392,6 +392,53 @@ func checkBlob(t *testing.T, blob []byte, in orb.Geometry) {
 	}
 }
 
+// TestBatches checks that every feature is inserted once, in order, with
+// its own values and geometry, when the features fill batches exactly, or
+// leave one short batch, and some have no geometry.
+func TestBatches(t *testing.T) {
+	for _, n := range []int{1, featureBatch - 1, featureBatch, featureBatch + 1, 2*featureBatch + 1} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			feats := syntheticAreas(n, 5)
+			for i := range feats {
+				if i%3 == 1 {
+					feats[i].Geometry = nil
+				}
+			}
+			db, _ := open(t, encode(t, areas, feats...))
+			rows, err := db.Query("SELECT fid, einwohner, geom FROM aktionsraeume ORDER BY fid")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			i := 0
+			for ; rows.Next(); i++ {
+				var fid, people int64
+				var geom []byte
+				if err := rows.Scan(&fid, &people, &geom); err != nil {
+					t.Fatal(err)
+				}
+				if fid != int64(i+1) || people != int64(i) {
+					t.Fatalf("row %d: fid %d, einwohner %d", i+1, fid, people)
+				}
+				if feats[i].Geometry == nil {
+					if geom != nil {
+						t.Errorf("fid %d: geometry %x, want NULL", fid, geom)
+					}
+					continue
+				}
+				checkBlob(t, geom, feats[i].Geometry)
+			}
+			if i != n {
+				t.Errorf("%d rows, want %d", i, n)
+			}
+			var count int
+			if err := db.QueryRow("SELECT feature_count FROM gpkg_ogr_contents").Scan(&count); err != nil || count != n {
+				t.Errorf("feature_count %d, %v; want %d", count, err, n)
+			}
+		})
+	}
+}
+
 func TestOpenRingIsClosed(t *testing.T) {
 	r := square(7, 51, 1, false)
 	in := orb.Polygon{r[:4]}
@@ -564,16 +611,26 @@ func TestOgrinfo(t *testing.T) {
 	}
 }
 
-// BenchmarkEncoder writes 50,000 polygons of 80 vertices, a tenth of them
-// clockwise, with a few properties each.
+// BenchmarkEncoder writes polygons of 60 vertices laid out row by row like
+// the tiles of a city, a tenth of them clockwise, with a value of every
+// column type each.
 func BenchmarkEncoder(b *testing.B) {
-	const polygons, vertices = 50_000, 80
-	feats := make([]pipeline.Feature, polygons)
+	for _, polygons := range []int{2_000, 20_000} {
+		b.Run(fmt.Sprintf("polygons=%d", polygons), func(b *testing.B) {
+			benchmarkEncoder(b, syntheticAreas(polygons, 60))
+		})
+	}
+}
+
+// syntheticAreas is n ellipses of the given number of vertices on a grid
+// of 250 columns.
+func syntheticAreas(n, vertices int) []pipeline.Feature {
+	feats := make([]pipeline.Feature, n)
 	for i := range feats {
 		cx, cy := 7.3+float64(i%250)*0.002, 51.4+float64(i/250)*0.001
 		r := make(orb.Ring, vertices+1)
 		for k := range vertices {
-			a := 2 * math.Pi * float64(k) / vertices
+			a := 2 * math.Pi * float64(k) / float64(vertices)
 			r[k] = orb.Point{cx + 0.0008*math.Cos(a), cy + 0.0004*math.Sin(a)}
 		}
 		r[vertices] = r[0]
@@ -586,6 +643,10 @@ func BenchmarkEncoder(b *testing.B) {
 			Geometry: orb.MultiPolygon{{r}},
 		}
 	}
+	return feats
+}
+
+func benchmarkEncoder(b *testing.B, feats []pipeline.Feature) {
 	b.ReportAllocs()
 	var size int64
 	for b.Loop() {
