@@ -261,9 +261,10 @@ func (e *encoder) finish() error {
 	// excelize builds the whole archive in a buffer before it writes it:
 	// for a million rows that is the size of the file, and twice that
 	// while the buffer grows. The zip writer given here writes to e.w
-	// instead, leaving the buffer empty; the buffer would only be patched
-	// for zip64 entries of more than 4 GiB, which a sheet of at most
-	// 1,048,576 rows does not reach.
+	// instead, leaving the buffer empty. excelize's fix-up of entries of
+	// 4 GiB or more (zip64), which patches that buffer, never applies
+	// either: excelize sees the Daten sheet with its header row alone, and
+	// the splicer, which adds the rows, marks a sheet that large itself.
 	e.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newSplicer(e.w, "A1:"+last, rows) })
 	if err := e.f.Write(io.Discard); err != nil {
 		return fmt.Errorf("xlsx: dataset %q: write the workbook: %w", e.ds.Name, err)
