@@ -10,8 +10,11 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/flate"
+
+	"aktionsplan/pipeline"
 )
 
 // chunkSize is how much row XML is compressed at a time. A chunk is
@@ -28,6 +31,12 @@ const chunkSize = 1 << 20
 // deflate stream (the way pigz works), and a writer joins them in the
 // temporary file. The bytes depend on the rows alone, not on the number of
 // workers or on timing. Memory is bounded by the chunks in flight.
+//
+// A panic in a worker or the writer is kept, the rows fail, and the
+// goroutine that calls send, finish or close raises it again once the
+// goroutines have ended and the temporary file is gone: in a goroutine of
+// its own it would end the whole process, a server with it, while in the
+// caller's it fails only the file (see pipeline's sink).
 type deflater struct {
 	buf   []byte // the XML of the rows not yet sent
 	free  chan *chunk
@@ -40,6 +49,14 @@ type deflater struct {
 	sum     deflated
 	err     error
 	started bool
+	// guard keeps the first panic of the goroutines; panicked is set
+	// once it holds one, raised once it was raised again.
+	guard    pipeline.Guard
+	panicked atomic.Bool
+	raised   bool
+	// hook, when set, is called by the goroutines before each chunk with
+	// "deflate" or "join": the tests make them panic through it.
+	hook func(step string)
 }
 
 // chunk is a piece of the row XML and its compressed bytes.
@@ -49,6 +66,8 @@ type chunk struct {
 	crc   uint32
 	err   error // of the writer, when it recycles the chunk
 	ready chan struct{}
+	// failed is set by a worker that panicked on the chunk.
+	failed bool
 }
 
 // deflated describes the compressed rows: raw bytes of XML in comp bytes
@@ -62,14 +81,19 @@ type deflated struct {
 func (d *deflater) full() bool { return len(d.buf) >= chunkSize }
 
 // send hands the rows written so far to the workers. It blocks while all
-// chunks are in flight. It returns the writer's error, if any yet.
+// chunks are in flight. It returns the writer's error, if any yet, or
+// raises a panic of the goroutines again.
 func (d *deflater) send() error {
 	if !d.started {
 		d.start()
 	}
+	if d.work == nil {
+		return d.err // stopped by raise
+	}
 	c := <-d.free
 	if c.err != nil {
 		d.free <- c
+		d.raise()
 		return c.err
 	}
 	c.raw, d.buf = d.buf, c.raw[:0]
@@ -90,55 +114,95 @@ func (d *deflater) start() {
 		d.free <- &chunk{raw: make([]byte, 0, chunkSize+chunkSize/8), ready: make(chan struct{}, 1)}
 	}
 	for range workers {
-		go deflateChunks(d.work)
+		go d.deflateChunks(d.work)
 	}
 	go d.join()
 }
 
 // deflateChunks compresses the chunks it receives until work is closed.
-func deflateChunks(work <-chan *chunk) {
+// Every chunk goes on to the writer, also one it panicked on.
+func (d *deflater) deflateChunks(work <-chan *chunk) {
 	fw := getFlateWriter(nil)
-	defer flateWriters.Put(fw)
 	for c := range work {
-		c.comp.Reset()
-		fw.Reset(&c.comp)
-		_, _ = fw.Write(c.raw) // a bytes.Buffer does not fail
-		_ = fw.Flush()
-		c.crc = crc32.ChecksumIEEE(c.raw)
+		if c.failed = !d.guarded(func() { d.deflate(fw, c) }); c.failed {
+			fw = getFlateWriter(nil) // the old one may be in any state
+		}
 		c.ready <- struct{}{}
 	}
+	flateWriters.Put(fw)
+}
+
+func (d *deflater) deflate(fw *flate.Writer, c *chunk) {
+	if d.hook != nil {
+		d.hook("deflate")
+	}
+	c.comp.Reset()
+	fw.Reset(&c.comp)
+	_, _ = fw.Write(c.raw) // a bytes.Buffer does not fail
+	_ = fw.Flush()
+	c.crc = crc32.ChecksumIEEE(c.raw)
+}
+
+// guarded runs f and reports whether it returned; a panic is kept.
+func (d *deflater) guarded(f func()) (returned bool) {
+	defer func() {
+		if !returned {
+			d.panicked.Store(true)
+		}
+	}()
+	defer d.guard.Recover()
+	f()
+	return true
 }
 
 // join writes the compressed chunks in row order into the temporary file.
-// After an error it only recycles the chunks, and the next send reports
-// the error.
+// After an error or a panic it only recycles the chunks, and the next send
+// reports the error or raises the panic.
 func (d *deflater) join() {
 	defer close(d.done)
 	var w *bufio.Writer
 	for c := range d.order {
 		<-c.ready
-		if d.err == nil && d.file == nil {
-			var err error
-			if d.file, err = os.CreateTemp("", "aktionsplan-xlsx-*"); err != nil {
-				d.fail(err)
-			} else {
-				// Where the system lets an open file lose its name, none
-				// is left behind even if the process is killed.
-				d.unnamed = os.Remove(d.file.Name()) == nil
-				w = bufio.NewWriterSize(d.file, 256<<10)
-			}
-		}
-		if d.err == nil {
-			if _, err := w.Write(c.comp.Bytes()); err != nil {
-				d.fail(err)
-			}
-			d.sum.crc = crc32Combine(d.sum.crc, c.crc, int64(len(c.raw)))
-			d.sum.raw += int64(len(c.raw))
-			d.sum.comp += int64(c.comp.Len())
+		if c.failed || !d.guarded(func() { w = d.write(w, c) }) {
+			d.failPanicked()
 		}
 		c.err = d.err
 		d.free <- c
 	}
+	if !d.guarded(func() { d.flush(w) }) {
+		d.failPanicked()
+	}
+}
+
+// write appends the compressed chunk c to the temporary file, which it
+// creates first, with its writer w, if there is none yet.
+func (d *deflater) write(w *bufio.Writer, c *chunk) *bufio.Writer {
+	if d.hook != nil {
+		d.hook("join")
+	}
+	if d.err == nil && d.file == nil {
+		var err error
+		if d.file, err = os.CreateTemp("", "aktionsplan-xlsx-*"); err != nil {
+			d.fail(err)
+		} else {
+			// Where the system lets an open file lose its name, none
+			// is left behind even if the process is killed.
+			d.unnamed = os.Remove(d.file.Name()) == nil
+			w = bufio.NewWriterSize(d.file, 256<<10)
+		}
+	}
+	if d.err == nil {
+		if _, err := w.Write(c.comp.Bytes()); err != nil {
+			d.fail(err)
+		}
+		d.sum.crc = crc32Combine(d.sum.crc, c.crc, int64(len(c.raw)))
+		d.sum.raw += int64(len(c.raw))
+		d.sum.comp += int64(c.comp.Len())
+	}
+	return w
+}
+
+func (d *deflater) flush(w *bufio.Writer) {
 	if d.err == nil && w != nil {
 		if err := w.Flush(); err != nil {
 			d.fail(err)
@@ -147,6 +211,28 @@ func (d *deflater) join() {
 }
 
 func (d *deflater) fail(err error) { d.err = fmt.Errorf("temporary file of the rows: %w", err) }
+
+// failPanicked fails the rows after a panic, unless they failed before.
+func (d *deflater) failPanicked() {
+	if d.err == nil {
+		d.err = errPanicked
+	}
+}
+
+// errPanicked fails the rows when compressing them panicked; the panic
+// itself is raised again in the caller's goroutine.
+var errPanicked = errors.New("compressing the rows panicked")
+
+// raise raises again, once, a panic of the goroutines, after stopping them
+// and removing the temporary file.
+func (d *deflater) raise() {
+	if d.raised || !d.panicked.Load() {
+		return
+	}
+	d.raised = true
+	_ = d.close()
+	d.guard.Repanic()
+}
 
 // rows are the rows of a sheet as Close finds them: their XML when it fits
 // in one chunk, which was never sent, else the deflated chunks.
@@ -157,7 +243,7 @@ type rows struct {
 }
 
 // finish compresses the rest and waits for the workers. The rows it
-// returns are valid until close.
+// returns are valid until close. A panic of the goroutines is raised again.
 func (d *deflater) finish() (rows, error) {
 	if !d.started {
 		// Rows that fit in a chunk need neither workers nor a file.
@@ -170,6 +256,7 @@ func (d *deflater) finish() (rows, error) {
 	}
 	d.stop()
 	if d.err != nil {
+		d.raise()
 		return rows{}, d.err
 	}
 	return rows{deflated: io.NewSectionReader(d.file, 0, d.sum.comp), sum: d.sum}, nil
@@ -184,7 +271,8 @@ func (d *deflater) stop() {
 	}
 }
 
-// close stops the workers and removes the temporary file.
+// close stops the workers and removes the temporary file. It does not
+// raise a panic of theirs; raise does.
 func (d *deflater) close() error {
 	d.stop()
 	if d.file == nil {

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -176,16 +177,26 @@ func (e *encoder) Write(f pipeline.Feature) error {
 	e.body.buf = append(buf, `</row>`...)
 	e.rows++
 	if e.body.full() {
-		if err := e.body.send(); err != nil {
-			e.err = fmt.Errorf("xlsx: dataset %q, row %d: %w", e.ds.Name, sheetRow, err)
-			return e.err
-		}
+		return e.send(sheetRow)
 	}
 	return nil
 }
 
+// send hands the rows to the deflater. When it fails, or raises a panic of
+// the compressing goroutines again, Write and Close fail after it.
+func (e *encoder) send(sheetRow int) (err error) {
+	defer func() {
+		if err != nil || e.body.raised {
+			e.err = fmt.Errorf("xlsx: dataset %q, row %d: %w", e.ds.Name, sheetRow, cmp.Or(err, errPanicked))
+			err = e.err
+		}
+	}()
+	return e.body.send()
+}
+
 // Abort drops the workbook: it stops the compressing goroutines and removes
-// the temporary files without writing anything.
+// the temporary files without writing anything. A panic of those goroutines
+// that Write has not raised yet is raised then.
 func (e *encoder) Abort() {
 	if e.err == nil {
 		e.err = errAborted
@@ -199,23 +210,30 @@ var errAborted = errors.New("xlsx: aborted")
 // Close completes the workbook, writes it to the writer and removes the
 // temporary files. When a Write failed to write a row, Close writes nothing
 // and returns that error.
-func (e *encoder) Close() error {
+//
+// A panic of the goroutines that compress the rows is raised again by the
+// Write, Close or Abort that meets it first, in its caller's goroutine,
+// once they have ended and the temporary files are removed; Write and
+// Close return an error after it.
+func (e *encoder) Close() (err error) {
 	if errors.Is(e.err, ErrClosed) {
 		return ErrClosed
 	}
 	failed := e.err
 	e.err = ErrClosed
-	err := failed
-	if err == nil {
-		err = e.finish()
+	defer func() {
+		if cerr := e.body.close(); cerr != nil && err == nil {
+			err = fmt.Errorf("xlsx: dataset %q: remove temporary files: %w", e.ds.Name, cerr)
+		}
+		if cerr := e.f.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("xlsx: dataset %q: remove temporary files: %w", e.ds.Name, cerr)
+		}
+		e.body.raise() // after Abort, or when finish did not get to it
+	}()
+	if failed != nil {
+		return failed
 	}
-	if cerr := e.body.close(); cerr != nil && err == nil {
-		err = fmt.Errorf("xlsx: dataset %q: remove temporary files: %w", e.ds.Name, cerr)
-	}
-	if cerr := e.f.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("xlsx: dataset %q: remove temporary files: %w", e.ds.Name, cerr)
-	}
-	return err
+	return e.finish()
 }
 
 // finish ends the Daten sheet, fills the Beschreibung sheet and writes the
@@ -243,9 +261,10 @@ func (e *encoder) finish() error {
 	// excelize builds the whole archive in a buffer before it writes it:
 	// for a million rows that is the size of the file, and twice that
 	// while the buffer grows. The zip writer given here writes to e.w
-	// instead, leaving the buffer empty; the buffer would only be patched
-	// for zip64 entries of more than 4 GiB, which a sheet of at most
-	// 1,048,576 rows does not reach.
+	// instead, leaving the buffer empty. excelize's fix-up of entries of
+	// 4 GiB or more (zip64), which patches that buffer, never applies
+	// either: excelize sees the Daten sheet with its header row alone, and
+	// the splicer, which adds the rows, marks a sheet that large itself.
 	e.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newSplicer(e.w, "A1:"+last, rows) })
 	if err := e.f.Write(io.Discard); err != nil {
 		return fmt.Errorf("xlsx: dataset %q: write the workbook: %w", e.ds.Name, err)

@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -149,7 +150,7 @@ func (s *splicer) writeSheetDeflated(head, tail []byte) error {
 	crc = crc32Combine(crc, crc32.ChecksumIEEE(tail), int64(len(tail)))
 	// The header is the one zip.Writer.Create writes: sizes and CRC in a
 	// data descriptor after the data.
-	w, err := s.zw.CreateRaw(&zip.FileHeader{
+	fh := &zip.FileHeader{
 		Name:               dataSheetPart,
 		Method:             zip.Deflate,
 		Flags:              0x8,
@@ -158,7 +159,16 @@ func (s *splicer) writeSheetDeflated(head, tail []byte) error {
 		CRC32:              crc,
 		CompressedSize64:   uint64(int64(headZ.Len()) + sum.comp + int64(tailZ.Len())),
 		UncompressedSize64: uint64(int64(len(head)) + sum.raw + int64(len(tail))),
-	})
+	}
+	if fh.CompressedSize64 >= math.MaxUint32 || fh.UncompressedSize64 >= math.MaxUint32 {
+		// Rows of 4 KiB on average make a full sheet of 4 GiB. zip.Writer
+		// writes its sizes as zip64 (in the directory and the data
+		// descriptor) but leaves a raw entry's version as given, and
+		// Excel takes an archive whose zip64 entry says version 2.0 for
+		// corrupt (see excelize's writeZip64LFH, which patches the same).
+		fh.ReaderVersion = 45
+	}
+	w, err := s.zw.CreateRaw(fh)
 	if err != nil {
 		return err
 	}
