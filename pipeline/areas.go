@@ -31,7 +31,7 @@ type BoundaryReader interface {
 }
 
 // readBoundaries reads the boundaries and resolves each to an area code.
-func (j *Job) readBoundaries(ctx context.Context, reg *Register, res *Result) (map[string]Boundary, error) {
+func (j *Job) readBoundaries(ctx context.Context, registered <-chan *Register, res *Result) (map[string]Boundary, error) {
 	hi, err := j.open("areas", j.Areas)
 	if err != nil {
 		return nil, err
@@ -59,6 +59,10 @@ func (j *Job) readBoundaries(ctx context.Context, reg *Register, res *Result) (m
 		return nil, nil
 	}
 	measureAreas(bs)
+	reg := <-registered
+	if reg == nil {
+		return nil, nil // no register, no run
+	}
 	out := map[string]Boundary{}
 	for _, b := range bs {
 		code, hint, ok := reg.Resolve(b.Key)

@@ -105,26 +105,13 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		}()
 	}
 
-	start := time.Now()
-	reg, err := j.readRegister(res)
-	j.observeRead(res, start)
-	if err != nil || reg == nil {
-		return res, j.verdict(res, err)
-	}
-	res.Areas = len(reg.Areas())
-
-	var actions *datasetWriter
-	fundFields := j.FundSchema.Fields()
-	if out != nil {
-		if actions, err = out.open(j.actionsDataset(fundFields)); err != nil {
-			return res, err
-		}
-	}
-	// The key figures and the boundaries are read while the fund usage is:
-	// each on a result of its own, merged in this order afterwards, so
-	// that the report and the stages come in the same order every time.
-	// When reading the fund usage fails, they are stopped: the run fails
-	// anyway.
+	// The boundaries are read from the start, and the key figures while
+	// the fund usage is: each on a result of its own, merged in this
+	// order afterwards, so that the report and the stages come in the
+	// same order every time. Reading and checking the boundaries needs no
+	// register, only matching them to areas at the end does. When
+	// reading the register or the fund usage fails, the others are
+	// stopped: the run fails anyway.
 	others, stopOthers := context.WithCancel(ctx)
 	defer stopOthers()
 	var (
@@ -135,19 +122,53 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		kfErr, bErr error
 		wg          sync.WaitGroup
 		g           Guard
+		registered  = make(chan *Register, 1)
 	)
-	start = time.Now()
+	wg.Go(func() {
+		defer g.Recover()
+		start := time.Now()
+		bounds, bErr = bJob.readBoundaries(others, registered, bRes)
+		bJob.observeRead(bRes, start)
+	})
+	reg, err := func() (reg *Register, err error) {
+		defer func() {
+			if reg == nil {
+				// Also when reading the register panics.
+				stopOthers()
+				close(registered)
+				wg.Wait()
+			}
+		}()
+		start := time.Now()
+		reg, err = j.readRegister(res)
+		j.observeRead(res, start)
+		if err != nil {
+			return nil, err
+		}
+		return reg, nil
+	}()
+	if reg == nil {
+		g.Repanic()
+		return res, j.verdict(res, err)
+	}
+	registered <- reg
+	res.Areas = len(reg.Areas())
+
+	var actions *datasetWriter
+	fundFields := j.FundSchema.Fields()
+	if out != nil {
+		if actions, err = out.open(j.actionsDataset(fundFields)); err != nil {
+			stopOthers()
+			wg.Wait()
+			return res, err
+		}
+	}
+	start := time.Now()
 	wg.Go(func() {
 		defer g.Recover()
 		start := time.Now()
 		figures, kfErr = kfJob.readKeyFigures(others, reg, kfRes)
 		kfJob.observeRead(kfRes, start)
-	})
-	wg.Go(func() {
-		defer g.Recover()
-		start := time.Now()
-		bounds, bErr = bJob.readBoundaries(others, reg, bRes)
-		bJob.observeRead(bRes, start)
 	})
 	fund, err := func() (*fundUsage, error) {
 		// Also when reading the fund usage panics: the other readers
@@ -180,10 +201,23 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 			return res, b.err
 		}
 	}
+	// The key figures and the sums are written while the join runs,
+	// which they do not need, if the inputs are valid so far.
+	var first *writing
+	if rep.Valid() && out != nil {
+		first = out.start([]datasetRows{
+			{j.keyFiguresDataset(), figures.features()},
+			{j.sumsDataset(), fund.features()},
+		})
+		defer first.wait() // before the release is aborted, on every return
+	}
 	start = time.Now()
 	areas := j.join(reg, bounds, figures, fund, rep)
 	j.observe(StepJoin, "", len(areas), start)
 	if !rep.Valid() || out == nil {
+		if first != nil {
+			first.stop()
+		}
 		return res, j.verdict(res, nil)
 	}
 
@@ -191,11 +225,12 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		return res, err
 	}
 	areasDS := j.areasDataset()
-	if err := out.write([]datasetRows{
-		{j.keyFiguresDataset(), figures.features()},
-		{j.sumsDataset(), fund.features()},
-		{areasDS, allRows(areas)},
-	}); err != nil {
+	second := out.start([]datasetRows{{areasDS, allRows(areas)}})
+	if err := first.wait(); err != nil {
+		second.wait()
+		return res, err
+	}
+	if err := second.wait(); err != nil {
 		return res, err
 	}
 	if j.Unchanged != nil && j.Unchanged(res.Inputs) {

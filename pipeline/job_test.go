@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -331,5 +332,36 @@ func TestJobFailedFundReadStopsTheOtherReaders(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("Run still waits for the boundaries after the fund usage failed")
+	}
+}
+
+// The key figures and the sums are written while the join runs; an error
+// the join finds (here a missing boundary) drops them with the release,
+// leaving no encoder running.
+func TestJobErrorOfTheJoinDropsTheEarlyWrites(t *testing.T) {
+	before := runtime.NumGoroutine()
+	j := job("1;BOR;2024;Aktionsraumfonds;T;V;;;;100;;bewilligt\n")
+	j.Areas = text("grenzen.geojson", `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"code":"BOR"},"geometry":{"type":"Polygon","coordinates":[[[7.48,51.52],[7.49,51.52],[7.49,51.53],[7.48,51.52]]]}}]}`)
+	pub := &memPublisher{}
+	res, err := j.Run(context.Background(), pub)
+	if !errors.Is(err, pipeline.ErrInvalid) || res.Published || pub.committed || !pub.aborted {
+		t.Fatalf("err %v, published %v, committed %v, aborted %v", err, res.Published, pub.committed, pub.aborted)
+	}
+	var codes []string
+	for _, i := range res.Report.Issues {
+		if i.Severity == pipeline.Error {
+			codes = append(codes, i.Code+" "+i.Value)
+		}
+	}
+	if want := "unmatched-key HOE"; strings.Join(codes, "|") != want {
+		t.Fatalf("errors %v, want %s", codes, want)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines left running, %d before", n, before)
 	}
 }

@@ -422,40 +422,84 @@ func (w *datasetWriter) Close() error {
 // write writes whole datasets, each fed by a goroutine of its own, and
 // tells the stage of each in the order given.
 func (r *release) write(sets []datasetRows) error {
-	ws := make([]*datasetWriter, len(sets))
-	for i, d := range sets {
+	return r.start(sets).wait()
+}
+
+// writing is datasets being written by start.
+type writing struct {
+	r    *release
+	ws   []*datasetWriter
+	errs []error
+	wg   sync.WaitGroup
+	g    Guard
+	err  error // of opening a writer
+	done bool
+	// stopped tells the feeding goroutines to stop: the release is dropped.
+	stopped atomic.Bool
+}
+
+// start begins writing whole datasets, each fed by a goroutine of its own;
+// wait completes them. wait must be called before the release is aborted.
+func (r *release) start(sets []datasetRows) *writing {
+	wr := &writing{r: r, errs: make([]error, len(sets))}
+	for _, d := range sets {
 		w, err := r.open(d.ds)
 		if err != nil {
-			return err
+			wr.err = err
+			return wr
 		}
-		ws[i] = w
+		wr.ws = append(wr.ws, w)
 	}
-	errs := make([]error, len(sets))
-	var wg sync.WaitGroup
-	var g Guard
 	for i, d := range sets {
-		wg.Go(func() {
-			defer g.Recover()
-			defer ws[i].end()
-			for f := range d.rows(ws[i].values) {
-				if errs[i] = ws[i].Write(f); errs[i] != nil {
+		wr.wg.Go(func() {
+			defer wr.g.Recover()
+			defer wr.ws[i].end()
+			for f := range d.rows(wr.ws[i].values) {
+				if wr.stopped.Load() {
+					break
+				}
+				if wr.errs[i] = wr.ws[i].Write(f); wr.errs[i] != nil {
 					break
 				}
 			}
 		})
 	}
-	wg.Wait()
-	g.Repanic()
-	for i, w := range ws {
+	return wr
+}
+
+// stop ends the feeding of rows early, for a release that is dropped; wait
+// must still be called.
+func (wr *writing) stop() { wr.stopped.Store(true) }
+
+// wait waits until every file of the datasets is complete and tells the
+// stage of each in the order given; it returns the first error. Only the
+// first call waits.
+func (wr *writing) wait() error {
+	if wr.done {
+		return nil
+	}
+	wr.done = true
+	if wr.err != nil {
+		return wr.err
+	}
+	wr.wg.Wait()
+	wr.g.Repanic()
+	if wr.stopped.Load() {
+		for _, w := range wr.ws {
+			w.abort()
+		}
+		return nil
+	}
+	for i, w := range wr.ws {
 		err := w.Close()
-		if errs[i] != nil {
-			err = errs[i]
+		if wr.errs[i] != nil {
+			err = wr.errs[i]
 		}
 		if err != nil {
 			return err
 		}
-		if r.stage != nil {
-			r.stage(Stage{Step: StepWrite, Name: w.ds.Name, Rows: w.n, Duration: time.Since(w.start)})
+		if wr.r.stage != nil {
+			wr.r.stage(Stage{Step: StepWrite, Name: w.ds.Name, Rows: w.n, Duration: time.Since(w.start)})
 		}
 	}
 	return nil
