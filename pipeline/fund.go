@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -216,11 +217,10 @@ func (fu *fundUsage) add(area int32, fv fieldValue, rec Record, row Row, c Caste
 
 // warn reports every fund and budget whose approved sum is above its figure.
 func (fu *fundUsage) warn(rules Rules, rep *Report) {
-	for _, k := range fu.keys() {
-		pos, over := fu.over[k]
-		if !over {
-			continue
-		}
+	// Only the few sums over their fund, not all: sorting a third of a
+	// million keys took a fifth of a second, on one core.
+	for _, k := range fu.sorted(slices.Collect(maps.Keys(fu.over))) {
+		pos := fu.over[k]
 		s, _ := fu.sum(k)
 		a := fu.ids.area(k.Area)
 		rep.Warnf(CodeBudgetExceeded, pos, formatEUR(euros(s.Approved)), "höchstens "+formatEUR(rules.FundPerArea),
@@ -243,6 +243,11 @@ func (fu *fundUsage) keys() []fundKey {
 	for k := range fu.sums {
 		keys = append(keys, k)
 	}
+	return fu.sorted(keys)
+}
+
+// sorted sorts keys by code, year and fund.
+func (fu *fundUsage) sorted(keys []fundKey) []fundKey {
 	slices.SortFunc(keys, func(a, b fundKey) int {
 		if a.Area != b.Area {
 			return fu.ids.compare(a.Area, b.Area)
