@@ -293,7 +293,8 @@ func (b *builder) distribution(ds pipeline.PublishedDataset, f pipeline.Manifest
 }
 
 // geocodingDescription names the areas, in German: "13 Aktionsräume,
-// Teile des Stadtgebiets: Alt-Scharnhorst (ASC), …".
+// Teile des Stadtgebiets: Alt-Scharnhorst (ASC), …"; beyond maxNamedAreas,
+// the first ones and how many more.
 func (b *builder) geocodingDescription() string {
 	ds := b.rel.AreaDataset
 	if ds == nil || len(b.rel.Areas) == 0 {
@@ -306,7 +307,7 @@ func (b *builder) geocodingDescription() string {
 		}
 	}
 	var parts []string
-	for _, a := range b.rel.Areas {
+	for _, a := range b.rel.Areas[:min(len(b.rel.Areas), maxNamedAreas)] {
 		label := a.ID
 		if name >= 0 && name < len(a.Values) {
 			if s, ok := a.Values[name].(string); ok && s != "" {
@@ -315,8 +316,18 @@ func (b *builder) geocodingDescription() string {
 		}
 		parts = append(parts, label)
 	}
-	return fmt.Sprintf("%d Aktionsräume, Teile des Stadtgebiets: %s.", len(parts), strings.Join(parts, ", "))
+	list := strings.Join(parts, ", ")
+	if more := len(b.rel.Areas) - len(parts); more > 0 {
+		list += fmt.Sprintf(" und %s weitere (alle im Datensatz „%s“)", pipeline.GermanInt(more), ds.Title)
+	}
+	return fmt.Sprintf("%s Aktionsräume, Teile des Stadtgebiets: %s.", pipeline.GermanInt(len(b.rel.Areas)), list)
 }
+
+// maxNamedAreas is the number of areas the geocoding description names: a
+// city's areas all, a state's 50,000 building blocks not, whose list, in
+// every dataset of the catalogue, made a 4 MB document that portals would
+// show as one paragraph.
+const maxNamedAreas = 100
 
 // geocodingLevel is the level URI of a political geocoding URI of the
 // dcat-ap.de vocabulary, or "" for another URI.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,5 +190,27 @@ func TestDeterministic(t *testing.T) {
 		if a, b := write(t, d, release()), write(t, d, release()); !bytes.Equal(a, b) {
 			t.Errorf("%s differs between two writes", d.Name())
 		}
+	}
+}
+
+// A state's building blocks are not all named in the description of every
+// dataset: the first hundred, and how many more.
+func TestGeocodingDescriptionOfManyAreas(t *testing.T) {
+	rel := release()
+	rel.Areas = nil
+	for i := range 1250 {
+		code := fmt.Sprintf("B%04d", i)
+		rel.Areas = append(rel.Areas, pipeline.Feature{ID: code, Values: []any{code, "Block " + code}})
+	}
+	ttl := string(write(t, dcat.Turtle{}, rel))
+	want := `dcatde:geocodingDescription "1.250 Aktionsräume, Teile des Stadtgebiets: Block B0000 (B0000), Block B0001 (B0001), `
+	if !strings.Contains(ttl, want) {
+		t.Fatalf("dcat.ttl lacks %s", want)
+	}
+	if want := `Block B0099 (B0099) und 1.150 weitere (alle im Datensatz „Aktionsräume“)."@de`; !strings.Contains(ttl, want) {
+		t.Errorf("dcat.ttl lacks %s", want)
+	}
+	if strings.Contains(ttl, "B0100") {
+		t.Error("dcat.ttl names the 101st area")
 	}
 }
