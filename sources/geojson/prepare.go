@@ -20,6 +20,9 @@ type prepared struct {
 // geometry in file order, which reports it as before.
 func (fr *fileReader) prepareAll(features []parsedFeature) []prepared {
 	out := make([]prepared, len(features))
+	if fr.unprepared {
+		return out
+	}
 	inParallel(len(features), 64, func(next func() (int, int, bool)) {
 		var w westOrder
 		for lo, hi, ok := next(); ok; lo, hi, ok = next() {

@@ -49,6 +49,10 @@ type Reader struct {
 	// before a geometry is decoded: a feature beyond its limit is an error
 	// and skipped, a file beyond its limit a *pipeline.BadInput.
 	MaxVertices, MaxFeatureVertices int
+
+	// unprepared leaves every feature to geometry, the checks prepare
+	// does ahead skipped: for the test that the two paths agree.
+	unprepared bool
 }
 
 var _ pipeline.BoundaryReader = Reader{}
