@@ -7,8 +7,14 @@
 #   ours-geojson   our stages that match the join anchors: read the
 #                  boundaries, join, encode aktionsraeume.geojson (from
 #                  `run --verbose`)
-#   ours-join-write  the join and the encoding of aktionsraeume.geojson
-#                  alone, without reading the boundaries
+#   ours-join-write  the join and the encoding of aktionsraeume.geojson,
+#                  without reading the boundaries (from `run --verbose`:
+#                  wall times while other encoders share the two cores)
+#   ours-join-write-alone  the same two steps alone: the time per area of
+#                  the Go benchmarks of the join and of the GeoJSON encoder
+#                  (median of 5), times the areas of the size
+#   ours-ledger    our reading of the fund usage (from `run --verbose`),
+#                  for its time per fund row
 #   ours-xlsx      our encoding of kennzahlen.xlsx (from `run --verbose`)
 #   mapshaper      mapshaper -join of the latest key figures (one row per
 #                  area, 7 columns) onto the boundaries, to GeoJSON
@@ -127,6 +133,7 @@ for size in $SIZES; do
 	areas=$(($(wc -l <"$join") - 1))
 	fundrows=$(grep -oE '[0-9.]+ Maßnahmen' "$logs/warmup.txt" | tr -d . | grep -oE '^[0-9]+')
 	layer=$(basename "$areas_file" .geojson)
+	fund_file=$(sed -nE 's/^fund_usage *= *"(.*)"/\1/p' "$config")
 	joindb=$WORK/$size.join.sqlite
 	rm -f "$joindb"
 	ogr2ogr -f SQLite "$joindb" "$join" -nln k
@@ -143,15 +150,24 @@ for size in $SIZES; do
 		awk -v j="$(stage "$v" Verknüpfen)" -v e="$(stage "$v" "davon aktionsraeume.geojson")" \
 			'BEGIN {printf "%.3f\n", j + e}' >>"$logs/ours-join-write"
 		stage "$v" "davon kennzahlen.xlsx" >>"$logs/ours-xlsx"
+		stage "$v" "Lesen $(basename "$fund_file")" >>"$logs/ours-ledger"
 		timed "$logs/mapshaper" "$MAPSHAPER" -i "$areas_file" -join "$join" keys=code,code field-types=code:str \
 			-o "$WORK/$size.ms.geojson" format=geojson
 		timed "$logs/ogr-join" ogr2ogr -f GeoJSON "$WORK/$size.ogr.geojson" "$areas_file" -dialect SQLite -sql "$sql"
 		timed "$logs/ogr-xlsx" ogr2ogr -f XLSX "$WORK/$size.ogr.xlsx" "$kennzahlen"
 	done
 
+	# The join and the GeoJSON encoding alone: BenchmarkJoin reports
+	# ns/area, BenchmarkEncoder writes 2,000 polygons per op.
+	join_ns=$(go test -run '^$' -bench '^BenchmarkJoin$' -benchtime 20x -count 5 ./pipeline |
+		awk '{for (i = 2; i <= NF; i++) if ($i == "ns/area") print $(i - 1)}' | median)
+	enc_ns=$(go test -run '^$' -bench '^BenchmarkEncoder$' -benchtime 20x -count 5 ./outputs/geojson |
+		awk '/^BenchmarkEncoder/ {print $3 / 2000}' | median)
+	awk -v j="$join_ns" -v e="$enc_ns" -v n="$areas" 'BEGIN {printf "%.4f\n", (j + e) * n / 1e9}' >"$logs/ours-join-write-alone"
+
 	ms=$(col 1 "$logs/mapshaper" | median)
 	ox=$(col 1 "$logs/ogr-xlsx" | median)
-	for job in ours ours-geojson ours-join-write mapshaper ogr-join ours-xlsx ogr-xlsx; do
+	for job in ours ours-ledger ours-geojson ours-join-write ours-join-write-alone mapshaper ogr-join ours-xlsx ogr-xlsx; do
 		f=$logs/$job
 		wall=$(col 1 "$f" | median)
 		cpu=- rss=-
@@ -163,7 +179,8 @@ for size in $SIZES; do
 		ratio=$(awk -v a="$wall" -v b="$ref" 'BEGIN {printf "%.2f", a / b}')
 		per_area=$(awk -v t="$wall" -v n="$areas" 'BEGIN {printf "%.1f", t * 1e6 / n}')
 		per_row=-
-		[ "$job" = ours ] && per_row=$(awk -v t="$wall" -v n="$fundrows" 'BEGIN {printf "%.2f", t * 1e6 / n}')
+		case $job in ours | ours-ledger) per_row=$(awk -v t="$wall" -v n="$fundrows" 'BEGIN {printf "%.2f", t * 1e6 / n}') ;; esac
+		[ "$job" = ours-ledger ] && ratio=- per_area=-
 		printf '| %s (%s areas, %s fund rows) | %s | %s | %s | %s | %s | %s | %s |\n' \
 			"$size" "$areas" "$fundrows" "$job" "$wall" "$cpu" "$rss" "$ratio" "$per_area" "$per_row"
 	done | tee -a "$RESULT"
