@@ -42,7 +42,7 @@ type readRow struct {
 }
 
 func prefetch(rr RowReader) *prefetcher {
-	p := &prefetcher{batches: make(chan *readBatch, prefetchDepth), free: make(chan *readBatch, 1),
+	p := &prefetcher{batches: make(chan *readBatch, prefetchDepth), free: make(chan *readBatch, prefetchDepth+2),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go p.run(rr)
 	return p
