@@ -48,8 +48,7 @@ func (fr *fileReader) geometry(pg *parsedGeometry, pos pipeline.Pos) (src, wgs o
 	if mp, ok = fr.checkValid(mp, pg.typ == "GeometryCollection", pos); !ok {
 		return nil, nil, false
 	}
-	wgs = fr.project(mp)
-	orient(wgs)
+	wgs = fr.wgs84(mp)
 	return mp, wgs, true
 }
 
@@ -163,6 +162,19 @@ func (fr *fileReader) noteEasting(x float64, pos pipeline.Pos) {
 // project transforms a copy of mp to WGS84.
 func (fr *fileReader) project(mp orb.MultiPolygon) orb.MultiPolygon {
 	return project.MultiPolygon(mp.Clone(), fr.crs.lonLat)
+}
+
+// wgs84 returns mp in WGS84 with its rings turned as RFC 7946 asks: a copy
+// in another system; in WGS84, mp itself, turned in place, which spares a
+// copy of every position while the file is read (the checks in the file's
+// system do not depend on the direction of a ring).
+func (fr *fileReader) wgs84(mp orb.MultiPolygon) orb.MultiPolygon {
+	wgs := mp
+	if !fr.crs.geographic() {
+		wgs = fr.project(mp)
+	}
+	orient(wgs)
+	return wgs
 }
 
 // orient turns outer rings counterclockwise and holes clockwise, as RFC 7946

@@ -65,7 +65,5 @@ func (fr *fileReader) prepare(pg *parsedGeometry, w *westOrder) prepared {
 	if !simpleRing(r, w) {
 		return prepared{}
 	}
-	wgs := fr.project(mp)
-	orient(wgs)
-	return prepared{ok: true, src: mp, wgs: wgs}
+	return prepared{ok: true, src: mp, wgs: fr.wgs84(mp)}
 }
