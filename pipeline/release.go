@@ -419,12 +419,6 @@ func (w *datasetWriter) Close() error {
 	return nil
 }
 
-// write writes whole datasets, each fed by a goroutine of its own, and
-// tells the stage of each in the order given.
-func (r *release) write(sets []datasetRows) error {
-	return r.start(sets).wait()
-}
-
 // writing is datasets being written by start.
 type writing struct {
 	r    *release
