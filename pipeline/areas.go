@@ -234,7 +234,7 @@ func (j *Job) join(reg *Register, bounds map[string]Boundary, kf *keyFigures, fu
 			rep.Warnf(CodeUnmatchedKey, Pos{File: j.KeyFigures.Name}, a.Code, fmt.Sprintf("Kennzahlen für %d", kfYear),
 				"Für den Aktionsraum %s (%s) fehlen die Kennzahlen des Jahres %d; veröffentlicht werden die von %d", a.Code, a.Name, kfYear, areaYear)
 		}
-		areaFund := fundKey{id, int32(fundYear), fu.fund(FundArea)}
+		areaFund := fundKey{id, int32(fundYear), fundAreaID}
 		if _, ok := fu.sums[areaFund]; !ok && fundYear != 0 && fu.complete {
 			rep.Warnf(CodeUnmatchedKey, Pos{File: j.FundUsage.Name}, a.Code, fmt.Sprintf("Maßnahmen aus dem Aktionsraumfonds %d", fundYear),
 				"Für den Aktionsraum %s (%s) gibt es %d keine Maßnahme aus dem Aktionsraumfonds", a.Code, a.Name, fundYear)

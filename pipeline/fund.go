@@ -62,8 +62,11 @@ type fundUsage struct {
 	complete bool
 }
 
+// fundAreaID is the number of FundArea: the first fund of every fundUsage.
+const fundAreaID = 0
+
 func newFundUsage(reg *Register, fundArea float64) *fundUsage {
-	return &fundUsage{ids: newAreaIDs(reg), funds: []string{FundArea, FundProject}, sums: map[fundKey]int32{},
+	return &fundUsage{ids: newAreaIDs(reg), funds: []string{fundAreaID: FundArea, 1: FundProject}, sums: map[fundKey]int32{},
 		over: map[fundKey]Pos{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: fundArea}
 }
 
@@ -201,7 +204,7 @@ func (fu *fundUsage) add(area int32, fv fieldValue, rec Record, row Row, c Caste
 	s.Approved += cents(approved)
 	s.Paid += cents(paid)
 	s.Count++
-	if fu.funds[k.Fund] == FundArea && s.Approved > cents(rules.FundPerArea) {
+	if k.Fund == fundAreaID && s.Approved > cents(rules.FundPerArea) {
 		if _, noted := fu.over[k]; !noted {
 			fu.over[k] = c.Pos(row, "bewilligt_eur")
 		}
@@ -289,7 +292,7 @@ func (fu *fundUsage) appendSummary(vals []any, k fundKey) []any {
 	// The project budget is not split by area: its rows carry whether the
 	// year's approved sums of all areas and funds exceed it.
 	_, over := fu.overYear[int(k.Year)]
-	if fu.funds[k.Fund] == FundArea {
+	if k.Fund == fundAreaID {
 		budget = fu.fundArea
 		rest = euros(cents(fu.fundArea) - s.Approved)
 		over = s.Approved > cents(fu.fundArea)

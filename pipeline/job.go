@@ -160,6 +160,7 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		if actions, err = out.open(j.actionsDataset(fundFields)); err != nil {
 			stopOthers()
 			wg.Wait()
+			g.Repanic()
 			return res, err
 		}
 	}
@@ -202,22 +203,21 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		}
 	}
 	// The key figures and the sums are written while the join runs,
-	// which they do not need, if the inputs are valid so far.
+	// which they do not need, if the inputs are valid so far. Every
+	// return ends the datasets being written before the release is
+	// aborted, a run that publishes nothing stopping them first.
 	var first *writing
 	if rep.Valid() && out != nil {
 		first = out.start([]datasetRows{
 			{j.keyFiguresDataset(), figures.features()},
 			{j.sumsDataset(), fund.features()},
 		})
-		defer first.wait() // before the release is aborted, on every return
+		defer func() { first.end(!res.Published) }()
 	}
 	start = time.Now()
 	areas := j.join(reg, bounds, figures, fund, rep)
 	j.observe(StepJoin, "", len(areas), start)
 	if !rep.Valid() || out == nil {
-		if first != nil {
-			first.stop()
-		}
 		return res, j.verdict(res, nil)
 	}
 
@@ -226,8 +226,8 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	}
 	areasDS := j.areasDataset()
 	second := out.start([]datasetRows{{areasDS, allRows(areas)}})
+	defer func() { second.end(!res.Published) }()
 	if err := first.wait(); err != nil {
-		second.wait()
 		return res, err
 	}
 	if err := second.wait(); err != nil {

@@ -48,7 +48,7 @@ func BenchmarkJoin(b *testing.B) {
 			kf.rows[areaYear{id, y}] = kf.values.add(Record{a.Code, int64(y), int64(1000 + i), 12.5})
 			kf.latest[id] = int(y)
 		}
-		fu.sums[fundKey{id, 2025, fu.fund(FundArea)}] = int32(len(fu.list))
+		fu.sums[fundKey{id, 2025, fundAreaID}] = int32(len(fu.list))
 		fu.list = append(fu.list, fundSum{Approved: 450000, Paid: 400000, Count: 3})
 	}
 	j := &Job{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }}

@@ -465,6 +465,19 @@ func (r *release) start(sets []datasetRows) *writing {
 // must still be called.
 func (wr *writing) stop() { wr.stopped.Store(true) }
 
+// end waits for the datasets, if wait has not, after stopping them when the
+// release is dropped: a deferred call, so that no goroutine feeds a writer
+// that the release's abort closes. Its error is the run's to ignore.
+func (wr *writing) end(dropped bool) {
+	if wr.done {
+		return
+	}
+	if dropped {
+		wr.stop()
+	}
+	_ = wr.wait()
+}
+
 // wait waits until every file of the datasets is complete and tells the
 // stage of each in the order given; it returns the first error. Only the
 // first call waits.

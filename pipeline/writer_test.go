@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"aktionsplan/pipeline"
 )
@@ -247,4 +249,110 @@ func TestMergedIssuesKeepTheirLength(t *testing.T) {
 		}
 	}
 	t.Fatalf("no issue with the long value: %v", res.Report.Issues)
+}
+
+// slowFormat's encoder panics at the first key-figure row and takes its
+// time over every area, so that the areas are still being fed when the
+// panic comes.
+type slowFormat struct{}
+
+func (slowFormat) Ext() string   { return "slow" }
+func (slowFormat) Spatial() bool { return false }
+func (slowFormat) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
+	return &slowEncoder{ds: ds.Name}, nil
+}
+
+type slowEncoder struct{ ds string }
+
+func (e *slowEncoder) Write(pipeline.Feature) error {
+	switch e.ds {
+	case "kennzahlen":
+		panic("encoder bug")
+	case "aktionsraeume":
+		time.Sleep(200 * time.Microsecond)
+	}
+	return nil
+}
+
+func (e *slowEncoder) Close() error { return nil }
+
+// The key figures are written while the areas are: a panic of the one
+// ends the feeding of the other before the release is aborted, and Run
+// returns with no goroutine of the run left.
+func TestEncoderPanicWhileAreasAreFed(t *testing.T) {
+	const n = 4000
+	var reg, bnd strings.Builder
+	reg.WriteString("code,name,betreuung,gueltig_ab,gueltig_bis,schreibweisen\n")
+	bnd.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range n {
+		// Consonants only: "ae", "oe" and "ue" are spellings of umlauts.
+		const l = "BCDFGHJKLMNPQRTV"
+		code := "X" + string(l[i/256]) + string(l[i/16%16]) + string(l[i%16])
+		fmt.Fprintf(&reg, "%s,Gebiet %d,Stadterneuerung,2009,,\n", code, i)
+		if i > 0 {
+			bnd.WriteString(",\n")
+		}
+		x, y := 7+float64(i%100)*0.001, 51+float64(i/100)*0.001
+		fmt.Fprintf(&bnd, `{"type":"Feature","properties":{"code":"%s"},"geometry":{"type":"Polygon","coordinates":[[[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}`,
+			code, x, y, x+0.0005, y, x+0.0005, y+0.0005, x, y+0.0005, x, y)
+	}
+	bnd.WriteString("]}")
+	j := job("1;XBBB;2024;Projektbudget;T;V;;;;1;;bewilligt\n")
+	j.Register = text("register.csv", reg.String())
+	j.Areas = text("grenzen.geojson", bnd.String())
+	j.KeyFigures = text("kennzahlen.csv", strings.SplitN(figures, "\n", 2)[0]+"\nXBBB;2023;1;1\n")
+	j.Formats = []pipeline.Format{slowFormat{}}
+	before := runtime.NumGoroutine()
+	pub := &closingPublisher{}
+	var v any
+	func() {
+		defer func() { v = recover() }()
+		j.Run(context.Background(), pub)
+	}()
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines when Run returned, %d before", n, before)
+	}
+	if s, ok := v.(string); !ok || !strings.Contains(s, "encoder bug") {
+		t.Fatalf("Run raised %v, want the encoder's panic", v)
+	}
+	if !pub.aborted || len(pub.open) > 0 {
+		t.Errorf("aborted %v, files left open: %v", pub.aborted, pub.open)
+	}
+}
+
+// A run that fails after the key figures and sums have started (here the
+// fund usage's encoder at its end) stops them: no stage says they were
+// written.
+func TestFailedRunStopsTheEarlyWrites(t *testing.T) {
+	j := job(fundRows(50))
+	j.Formats = append(j.Formats, closeFailFormat{})
+	var stages []string
+	j.Observe = func(s pipeline.Stage) { stages = append(stages, s.Step+" "+s.Name) }
+	if _, err := j.Run(context.Background(), &closingPublisher{}); !errors.Is(err, errEncode) {
+		t.Fatalf("Run = %v, want the encoder's error", err)
+	}
+	for _, s := range stages {
+		if s == pipeline.StepWrite+" kennzahlen" || s == pipeline.StepWrite+" mittelverwendung_summen" {
+			t.Errorf("stage %q of a run that failed", s)
+		}
+	}
+}
+
+// closeFailFormat's encoder fails when the fund usage's file is closed.
+type closeFailFormat struct{}
+
+func (closeFailFormat) Ext() string   { return "closefail" }
+func (closeFailFormat) Spatial() bool { return false }
+func (closeFailFormat) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
+	return closeFailEncoder{ds.Name}, nil
+}
+
+type closeFailEncoder struct{ ds string }
+
+func (closeFailEncoder) Write(pipeline.Feature) error { return nil }
+func (e closeFailEncoder) Close() error {
+	if e.ds == "mittelverwendung" {
+		return errEncode
+	}
+	return nil
 }
