@@ -471,7 +471,12 @@ func (p *coordParser) ring() (orb.Ring, bool) {
 		for c.b[c.i] == ',' { // a height or measure, discarded
 			c.i++
 			c.space()
-			c.skip()
+			// Anything else in a position (an array, a string) is left to
+			// the decoder that counts and reads it as orb does.
+			if _, ok := c.number(); !ok {
+				a.block = a.block[:start]
+				return nil, false
+			}
 			c.space()
 		}
 		c.i++ // the closing bracket
