@@ -60,6 +60,9 @@ func FuzzRoundTrip(f *testing.F) {
 		for i, h := range head {
 			head[i] = strings.NewReplacer(";", "", ",", "", "\t", "").Replace(h)
 		}
+		// A text cannot start with U+FEFF: the reader takes it for a BOM,
+		// also where delimiters stood before it.
+		head[0] = strings.TrimLeft(head[0], "\ufeff")
 		cells := strings.Split(clean.Replace(strings.ToValidUTF8(body, "")), "|")
 		recs := [][]string{head}
 		for len(cells) > 0 {
