@@ -188,6 +188,8 @@ func TestParseRejectsBadSchemas(t *testing.T) {
 		"unknown type":    `{"fields": [{"name": "a", "type": "geopoint"}]}`,
 		"bad pattern":     `{"fields": [{"name": "a", "constraints": {"pattern": "("}}]}`,
 		"bad date format": `{"fields": [{"name": "a", "type": "date", "format": "%H:%M"}]}`,
+		"year twice":      `{"fields": [{"name": "a", "type": "date", "format": "%Y.%m%d.%y"}]}`,
+		"day twice":       `{"fields": [{"name": "a", "type": "date", "format": "%d.%m.%Y %d"}]}`,
 		"same chars":      `{"fields": [{"name": "a", "type": "number", "decimalChar": ",", "groupChar": ","}]}`,
 		"unknown pk":      `{"fields": [{"name": "a"}], "primaryKey": ["b"]}`,
 		"unknown fk":      `{"fields": [{"name": "a"}], "foreignKeys": [{"fields": "b", "reference": {"resource": "x", "fields": "code"}}]}`,

@@ -254,6 +254,11 @@ func dateLayout(format string) (string, error) {
 	if lit := strings.Trim(strings.NewReplacer("%Y", "", "%m", "", "%d", "", "%y", "").Replace(format), ".-/ ,"); lit != "" {
 		return "", fmt.Errorf("date format %q: between %%Y, %%y, %%m and %%d only the separators . - / , and space are allowed", format)
 	}
+	// Each field once: with two years ("%Y.%m.%d.%y") Go's layout takes the
+	// last, and a date would not read back as it was written.
+	if strings.Count(format, "%d") > 1 || strings.Count(format, "%m") > 1 || strings.Count(format, "%Y")+strings.Count(format, "%y") > 1 {
+		return "", fmt.Errorf("date format %q: day, month and year may each appear once", format)
+	}
 	return layout, nil
 }
 
