@@ -30,13 +30,25 @@ type BoundaryReader interface {
 	ReadBoundaries(name string, r io.Reader, rep *Report) ([]Boundary, error)
 }
 
+// ContextBoundaryReader is a BoundaryReader that also stops checking the
+// boundaries it has read when ctx is done, returning ctx's error: a run
+// whose other inputs failed does not wait for seconds of geometry checks.
+type ContextBoundaryReader interface {
+	ReadBoundariesContext(ctx context.Context, name string, r io.Reader, rep *Report) ([]Boundary, error)
+}
+
 // readBoundaries reads the boundaries and resolves each to an area code.
 func (j *Job) readBoundaries(ctx context.Context, registered <-chan *Register, res *Result) (map[string]Boundary, error) {
 	hi, err := j.open("areas", j.Areas)
 	if err != nil {
 		return nil, err
 	}
-	bs, err := j.Boundaries.ReadBoundaries(hi.name, ctxReader{ctx, hi}, res.Report)
+	var bs []Boundary
+	if cr, ok := j.Boundaries.(ContextBoundaryReader); ok {
+		bs, err = cr.ReadBoundariesContext(ctx, hi.name, ctxReader{ctx, hi}, res.Report)
+	} else {
+		bs, err = j.Boundaries.ReadBoundaries(hi.name, ctxReader{ctx, hi}, res.Report)
+	}
 	if ctx.Err() != nil {
 		hi.rc.Close()
 		return nil, ctx.Err()
@@ -80,8 +92,8 @@ func (j *Job) readBoundaries(ctx context.Context, registered <-chan *Register, r
 	return out, nil
 }
 
-// ctxReader reads r until ctx is done: a boundary reader has no context of
-// its own, but stops at the error of its next read.
+// ctxReader reads r until ctx is done: a boundary reader stops at the error
+// of its next read, also one without a context of its own.
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader

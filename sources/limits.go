@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -104,7 +105,19 @@ var _ pipeline.BoundaryReader = Boundaries{}
 // ReadBoundaries reads the boundary file as Reader does; a file larger than
 // the limit is a *pipeline.BadInput.
 func (b Boundaries) ReadBoundaries(name string, r io.Reader, rep *pipeline.Report) ([]pipeline.Boundary, error) {
-	return b.Reader.ReadBoundaries(name, newSizeLimit(name, r, b.Limits.WithDefaults().FileBytes), rep)
+	return b.ReadBoundariesContext(context.Background(), name, r, rep)
+}
+
+var _ pipeline.ContextBoundaryReader = Boundaries{}
+
+// ReadBoundariesContext is ReadBoundaries that stops when ctx is done, if
+// Reader can.
+func (b Boundaries) ReadBoundariesContext(ctx context.Context, name string, r io.Reader, rep *pipeline.Report) ([]pipeline.Boundary, error) {
+	r = newSizeLimit(name, r, b.Limits.WithDefaults().FileBytes)
+	if cr, ok := b.Reader.(pipeline.ContextBoundaryReader); ok {
+		return cr.ReadBoundariesContext(ctx, name, r, rep)
+	}
+	return b.Reader.ReadBoundaries(name, r, rep)
 }
 
 // sizeLimit reads at most limit bytes of a file. Beyond them, every Read

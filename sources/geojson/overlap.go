@@ -55,7 +55,10 @@ func (fr *fileReader) checkOverlaps(areas []area) {
 		outlines[i].runs = runs[n:len(runs):len(runs)]
 	}
 	pairs := candidatePairs(bounds)
-	may := mayOverlapAll(outlines, pairs)
+	may := mayOverlapAll(fr.ctx, outlines, pairs)
+	if fr.ctx.Err() != nil {
+		return // the caller returns the context's error
+	}
 	for k, pair := range pairs {
 		i, j := pair[0], pair[1]
 		a, b := areas[i], areas[j]

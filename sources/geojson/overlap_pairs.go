@@ -1,6 +1,7 @@
 package geojson
 
 import (
+	"context"
 	"runtime"
 	"slices"
 	"sync"
@@ -46,9 +47,9 @@ func candidatePairs(bounds []orb.Bound) [][2]int {
 
 // mayOverlapAll is mayOverlap for each pair of areas, on all processors:
 // the pairs are independent, and each result has its pair's place.
-func mayOverlapAll(outlines []outline, pairs [][2]int) []bool {
+func mayOverlapAll(ctx context.Context, outlines []outline, pairs [][2]int) []bool {
 	may := make([]bool, len(pairs))
-	inParallel(len(pairs), 256, func(next func() (int, int, bool)) {
+	inParallel(ctx, len(pairs), 256, func(next func() (int, int, bool)) {
 		var o overlapTester
 		for lo, hi, ok := next(); ok; lo, hi, ok = next() {
 			for k := lo; k < hi; k++ {
@@ -62,12 +63,13 @@ func mayOverlapAll(outlines []outline, pairs [][2]int) []bool {
 
 // inParallel runs worker on every processor (at most one per block); each
 // worker calls next for the next block lo..hi of the indexes 0..n-1 until
-// ok is false. A worker's panic is raised again in the caller.
-func inParallel(n, block int, worker func(next func() (lo, hi int, ok bool))) {
+// ok is false, which it is early once ctx is done: the caller then checks
+// ctx. A worker's panic is raised again in the caller.
+func inParallel(ctx context.Context, n, block int, worker func(next func() (lo, hi int, ok bool))) {
 	var claimed atomic.Int64
 	next := func() (int, int, bool) {
 		lo := int(claimed.Add(int64(block))) - block
-		return lo, min(lo+block, n), lo < n
+		return lo, min(lo+block, n), lo < n && ctx.Err() == nil
 	}
 	var wg sync.WaitGroup
 	var g pipeline.Guard

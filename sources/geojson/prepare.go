@@ -23,7 +23,7 @@ func (fr *fileReader) prepareAll(features []parsedFeature) []prepared {
 	if fr.unprepared {
 		return out
 	}
-	inParallel(len(features), 64, func(next func() (int, int, bool)) {
+	inParallel(fr.ctx, len(features), 64, func(next func() (int, int, bool)) {
 		var w westOrder
 		for lo, hi, ok := next(); ok; lo, hi, ok = next() {
 			for k := lo; k < hi; k++ {

@@ -17,6 +17,7 @@
 package geojson
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -75,7 +76,16 @@ func (rd Reader) Check() error {
 // GeoJSON is a *pipeline.BadInput; a failing reader is an error wrapping
 // pipeline.ErrInput.
 func (rd Reader) ReadBoundaries(name string, r io.Reader, rep *pipeline.Report) ([]pipeline.Boundary, error) {
-	fr := &fileReader{Reader: rd, rep: rep, keys: map[string]int{}}
+	return rd.ReadBoundariesContext(context.Background(), name, r, rep)
+}
+
+var _ pipeline.ContextBoundaryReader = Reader{}
+
+// ReadBoundariesContext is ReadBoundaries that stops checking the
+// geometries when ctx is done, between blocks of features, and returns
+// ctx's error.
+func (rd Reader) ReadBoundariesContext(ctx context.Context, name string, r io.Reader, rep *pipeline.Report) ([]pipeline.Boundary, error) {
+	fr := &fileReader{Reader: rd, rep: rep, keys: map[string]int{}, ctx: ctx}
 	fr.maxVertices, fr.maxFeatureVertices = rd.vertexLimits()
 	doc, err := fr.readDocument(name, r)
 	if err != nil {
@@ -94,12 +104,21 @@ func (rd Reader) ReadBoundaries(name string, r io.Reader, rep *pipeline.Report) 
 	pre := fr.prepareAll(doc.features)
 	var areas []area
 	for i := range doc.features {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if a, ok := fr.area(&doc.features[i], pre[i], pipeline.Pos{File: name, Feature: i + 1}); ok {
 			areas = append(areas, a)
 		}
 		doc.features[i], pre[i] = parsedFeature{}, prepared{} // the geometry lives on in the area
 	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	fr.checkOverlaps(areas)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	out := make([]pipeline.Boundary, len(areas))
 	for i, a := range areas {
 		out[i] = a.Boundary
@@ -147,6 +166,8 @@ func (rd Reader) fileCRS(name string, raw []byte, rep *pipeline.Report) (crs, bo
 // fileReader holds what reading one file has found so far.
 type fileReader struct {
 	Reader
+	// ctx ends the checks early (see ReadBoundariesContext).
+	ctx context.Context
 	crs crs
 	rep *pipeline.Report
 	// keys holds the feature number of each key seen.

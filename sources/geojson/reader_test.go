@@ -1,6 +1,7 @@
 package geojson
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"aktionsplan/pipeline"
+	"aktionsplan/sources"
 )
 
 const file = "grenzen.geojson"
@@ -585,4 +587,32 @@ func FuzzGeometryChecks(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// A run whose other inputs failed stops the checks of boundaries already
+// read: with its context done, the reader returns the context's error
+// without checking a geometry, also through the size limit of sources.
+func TestReadBoundariesContextStops(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "gdal_utm32.geojson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for name, rd := range map[string]pipeline.ContextBoundaryReader{
+		"geojson": Reader{}, "sources": sources.Boundaries{Reader: Reader{}},
+	} {
+		var rep pipeline.Report
+		bs, err := rd.ReadBoundariesContext(ctx, "grenzen.geojson", strings.NewReader(string(data)), &rep)
+		if !errors.Is(err, context.Canceled) || bs != nil {
+			t.Errorf("%s: %d boundaries, error %v; want none and the context's error", name, len(bs), err)
+		}
+	}
+	// Not done, the same as ReadBoundaries.
+	var rep, rep2 pipeline.Report
+	want, _ := Reader{}.ReadBoundaries("grenzen.geojson", strings.NewReader(string(data)), &rep)
+	got, err := Reader{}.ReadBoundariesContext(context.Background(), "grenzen.geojson", strings.NewReader(string(data)), &rep2)
+	if err != nil || len(got) != len(want) || len(got) == 0 || len(rep.Issues) != len(rep2.Issues) {
+		t.Errorf("with a context: %d boundaries, %d issues, error %v; without: %d, %d", len(got), len(rep2.Issues), err, len(want), len(rep.Issues))
+	}
 }
