@@ -461,10 +461,6 @@ func (r *release) start(sets []datasetRows) *writing {
 	return wr
 }
 
-// stop ends the feeding of rows early, for a release that is dropped; wait
-// must still be called.
-func (wr *writing) stop() { wr.stopped.Store(true) }
-
 // end waits for the datasets, if wait has not, after stopping them when the
 // release is dropped: a deferred call, so that no goroutine feeds a writer
 // that the release's abort closes. Its error is the run's to ignore.
@@ -473,7 +469,7 @@ func (wr *writing) end(dropped bool) {
 		return
 	}
 	if dropped {
-		wr.stop()
+		wr.stopped.Store(true)
 	}
 	_ = wr.wait()
 }

@@ -2,6 +2,7 @@ package geojson
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -61,7 +62,7 @@ func issueLines(issues []pipeline.Issue) string {
 func checkPrepared(t *testing.T, rd Reader, name string, data []byte) int {
 	t.Helper()
 	decode := func() (*fileReader, *document) {
-		fr := &fileReader{Reader: rd, rep: &pipeline.Report{}, keys: map[string]int{}}
+		fr := &fileReader{Reader: rd, rep: &pipeline.Report{}, keys: map[string]int{}, ctx: context.Background()}
 		fr.maxVertices, fr.maxFeatureVertices = rd.vertexLimits()
 		doc, err := fr.readDocument(name, bytes.NewReader(data))
 		if err != nil {
