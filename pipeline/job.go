@@ -154,22 +154,37 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	registered <- reg
 	res.Areas = len(reg.Areas())
 
-	var actions *datasetWriter
+	// The fund usage is written while it is read, the key figures once
+	// they are read, if the inputs are valid so far; a run that publishes
+	// nothing drops them.
+	var (
+		actions *datasetWriter
+		kfOut   *writing
+	)
 	fundFields := j.FundSchema.Fields()
 	if out != nil {
-		if actions, err = out.open(j.actionsDataset(fundFields)); err != nil {
+		if actions, err = out.open(j.actionsDataset(fundFields)); err == nil {
+			kfOut = out.begin(j.keyFiguresDataset())
+			defer func() { kfOut.end(!res.Published) }()
+			err = kfOut.err
+		}
+		if err != nil {
 			stopOthers()
 			wg.Wait()
 			g.Repanic()
 			return res, err
 		}
 	}
+	regValid := rep.Valid()
 	start := time.Now()
 	wg.Go(func() {
 		defer g.Recover()
 		start := time.Now()
 		figures, kfErr = kfJob.readKeyFigures(others, reg, kfRes)
 		kfJob.observeRead(kfRes, start)
+		if kfOut != nil && kfErr == nil && regValid && kfRes.Report.Valid() {
+			kfOut.feed(0, figures.features())
+		}
 	})
 	fund, err := func() (*fundUsage, error) {
 		// Also when reading the fund usage panics: the other readers
@@ -202,32 +217,23 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 			return res, b.err
 		}
 	}
-	// The key figures and the sums are written while the join runs,
-	// which they do not need, if the inputs are valid so far. Every
-	// return ends the datasets being written before the release is
-	// aborted, a run that publishes nothing stopping them first.
-	var first *writing
-	if rep.Valid() && out != nil {
-		first = out.start([]datasetRows{
-			{j.keyFiguresDataset(), figures.features()},
-			{j.sumsDataset(), fund.features()},
-		})
-		defer func() { first.end(!res.Published) }()
-	}
+	// The join comes first: the areas dataset, the longest to write,
+	// waits for it; the sums do not, and are written beside the areas.
+	// Every return ends the datasets being written before the release
+	// is aborted, a run that publishes nothing stopping them first.
 	start = time.Now()
 	areas := j.join(reg, bounds, figures, fund, rep)
 	j.observe(StepJoin, "", len(areas), start)
 	if !rep.Valid() || out == nil {
 		return res, j.verdict(res, nil)
 	}
-
+	areasDS := j.areasDataset()
+	second := out.start([]datasetRows{{j.sumsDataset(), fund.features()}, {areasDS, allRows(areas)}})
+	defer func() { second.end(!res.Published) }()
 	if err := actions.Close(); err != nil {
 		return res, err
 	}
-	areasDS := j.areasDataset()
-	second := out.start([]datasetRows{{areasDS, allRows(areas)}})
-	defer func() { second.end(!res.Published) }()
-	if err := first.wait(); err != nil {
+	if err := kfOut.wait(); err != nil {
 		return res, err
 	}
 	if err := second.wait(); err != nil {

@@ -419,11 +419,13 @@ func (w *datasetWriter) Close() error {
 	return nil
 }
 
-// writing is datasets being written by start.
+// writing is datasets being written by start, or opened by begin and fed
+// one by one.
 type writing struct {
 	r    *release
 	ws   []*datasetWriter
 	errs []error
+	fed  []bool
 	wg   sync.WaitGroup
 	g    Guard
 	err  error // of opening a writer
@@ -435,30 +437,66 @@ type writing struct {
 // start begins writing whole datasets, each fed by a goroutine of its own;
 // wait completes them. wait must be called before the release is aborted.
 func (r *release) start(sets []datasetRows) *writing {
-	wr := &writing{r: r, errs: make([]error, len(sets))}
-	for _, d := range sets {
-		w, err := r.open(d.ds)
+	dss := make([]*Dataset, len(sets))
+	for i, d := range sets {
+		dss[i] = d.ds
+	}
+	wr := r.begin(dss...)
+	if wr.err == nil {
+		for i, d := range sets {
+			wr.feedRows(i, d.rows, true)
+		}
+	}
+	return wr
+}
+
+// begin opens datasets whose rows are not known yet: their files are
+// created and their encoders wait for feed. Their files are in the release
+// in the order given, whenever they are fed. end or wait must be called
+// before the release is aborted, as for start.
+func (r *release) begin(dss ...*Dataset) *writing {
+	wr := &writing{r: r, errs: make([]error, len(dss)), fed: make([]bool, len(dss))}
+	for _, ds := range dss {
+		w, err := r.open(ds)
 		if err != nil {
 			wr.err = err
 			return wr
 		}
 		wr.ws = append(wr.ws, w)
 	}
-	for i, d := range sets {
-		wr.wg.Go(func() {
-			defer wr.g.Recover()
-			defer wr.ws[i].end()
-			for f := range d.rows(wr.ws[i].values) {
-				if wr.stopped.Load() {
-					break
-				}
-				if wr.errs[i] = wr.ws[i].Write(f); wr.errs[i] != nil {
-					break
-				}
-			}
-		})
-	}
 	return wr
+}
+
+// feed starts writing the rows of the i-th dataset in a goroutine of its
+// own. It may be called in any goroutine, once per dataset, before wait or
+// end; a dataset never fed may only be dropped. Its encoders get every row
+// but complete their files only in wait: a run may still turn out invalid.
+func (wr *writing) feed(i int, rows func(values func(n int) []any) iter.Seq[Feature]) {
+	wr.feedRows(i, rows, false)
+}
+
+// feedRows feeds the i-th dataset, ending it after the last row if end is
+// set.
+func (wr *writing) feedRows(i int, rows func(values func(n int) []any) iter.Seq[Feature], end bool) {
+	wr.fed[i] = true
+	w := wr.ws[i]
+	w.start = time.Now()
+	wr.wg.Go(func() {
+		defer wr.g.Recover()
+		if end {
+			defer w.end()
+		} else {
+			defer w.send() // the last rows too, without ending
+		}
+		for f := range rows(w.values) {
+			if wr.stopped.Load() {
+				break
+			}
+			if wr.errs[i] = w.Write(f); wr.errs[i] != nil {
+				break
+			}
+		}
+	})
 }
 
 // end waits for the datasets, if wait has not, after stopping them when the
@@ -492,6 +530,12 @@ func (wr *writing) wait() error {
 			w.abort()
 		}
 		return nil
+	}
+	if i := slices.Index(wr.fed, false); i >= 0 {
+		for _, w := range wr.ws {
+			w.abort()
+		}
+		return fmt.Errorf("dataset %s: no rows were given to write", wr.ws[i].ds.Name)
 	}
 	for i, w := range wr.ws {
 		err := w.Close()

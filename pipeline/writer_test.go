@@ -215,8 +215,9 @@ func (e abortEncoder) Close() error               { e.f.closed.Add(1); return ni
 func (e abortEncoder) Abort()                     { e.f.aborted.Add(1) }
 
 // A run that publishes nothing aborts the encoders it opened (the fund
-// usage is streamed to its files before the inputs are known to be valid),
-// so that their temporary files and goroutines go, and closes none.
+// usage is streamed to its files before the inputs are known to be valid,
+// the key figures once they are read), so that their temporary files and
+// goroutines go, and closes none.
 func TestInvalidRunAbortsEncoders(t *testing.T) {
 	f := abortFormat{new(atomic.Int32), new(atomic.Int32)}
 	j := job(fundRows(300) + "9;BOR;2024;Projektbudget;T;V;;;;kein Betrag;;bewilligt\n")
@@ -225,8 +226,8 @@ func TestInvalidRunAbortsEncoders(t *testing.T) {
 	if _, err := j.Run(context.Background(), &closingPublisher{}); !errors.Is(err, pipeline.ErrInvalid) {
 		t.Fatalf("Run = %v, want ErrInvalid", err)
 	}
-	if a, c := f.aborted.Load(), f.closed.Load(); a != 1 || c != 0 {
-		t.Errorf("%d encoders aborted and %d closed, want the fund usage's aborted and none closed", a, c)
+	if a, c := f.aborted.Load(), f.closed.Load(); a != 2 || c != 0 {
+		t.Errorf("%d encoders aborted and %d closed, want the fund usage's and the key figures' aborted and none closed", a, c)
 	}
 }
 
@@ -251,7 +252,7 @@ func TestMergedIssuesKeepTheirLength(t *testing.T) {
 	t.Fatalf("no issue with the long value: %v", res.Report.Issues)
 }
 
-// slowFormat's encoder panics at the first key-figure row and takes its
+// slowFormat's encoder panics at the first row of the sums and takes its
 // time over every area, so that the areas are still being fed when the
 // panic comes.
 type slowFormat struct{}
@@ -266,7 +267,7 @@ type slowEncoder struct{ ds string }
 
 func (e *slowEncoder) Write(pipeline.Feature) error {
 	switch e.ds {
-	case "kennzahlen":
+	case "mittelverwendung_summen":
 		panic("encoder bug")
 	case "aktionsraeume":
 		time.Sleep(200 * time.Microsecond)
@@ -276,9 +277,9 @@ func (e *slowEncoder) Write(pipeline.Feature) error {
 
 func (e *slowEncoder) Close() error { return nil }
 
-// The key figures are written while the areas are: a panic of the one
-// ends the feeding of the other before the release is aborted, and Run
-// returns with no goroutine of the run left.
+// The sums are written while the areas are: a panic of the one ends the
+// feeding of the other before the release is aborted, and Run returns with
+// no goroutine of the run left.
 func TestEncoderPanicWhileAreasAreFed(t *testing.T) {
 	const n = 4000
 	var reg, bnd strings.Builder
@@ -309,6 +310,12 @@ func TestEncoderPanicWhileAreasAreFed(t *testing.T) {
 		defer func() { v = recover() }()
 		j.Run(context.Background(), pub)
 	}()
+	// A goroutine that Run waited for may still be returning: a moment,
+	// far less than feeding the areas would take (0.8 s).
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines when Run returned, %d before", n, before)
 	}
@@ -356,3 +363,53 @@ func (e closeFailEncoder) Close() error {
 	}
 	return nil
 }
+
+// The key figures are written once they are read, while the fund usage is
+// still being read: here the fund usage's encoder waits, at its last row,
+// for the key figures' encoder to have a row, which it would wait for in
+// vain if the key figures were written after the fund usage.
+func TestKeyFiguresWrittenWhileFundUsageIsRead(t *testing.T) {
+	const rows = 5000 // more than the writer holds before the reader waits
+	f := rendezvousFormat{kf: make(chan struct{}), last: rows}
+	j := job(fundRows(rows))
+	j.Formats = []pipeline.Format{f}
+	if _, err := j.Run(context.Background(), &closingPublisher{}); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+}
+
+// rendezvousFormat's fund usage encoder waits at its row last until the
+// key figures' encoder has had a row, for ten seconds at most.
+type rendezvousFormat struct {
+	kf   chan struct{}
+	last int
+}
+
+func (rendezvousFormat) Ext() string   { return "rendezvous" }
+func (rendezvousFormat) Spatial() bool { return false }
+func (f rendezvousFormat) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
+	return &rendezvousEncoder{f: f, ds: ds.Name}, nil
+}
+
+type rendezvousEncoder struct {
+	f    rendezvousFormat
+	ds   string
+	rows int
+}
+
+func (e *rendezvousEncoder) Write(pipeline.Feature) error {
+	e.rows++
+	switch {
+	case e.ds == "kennzahlen" && e.rows == 1:
+		close(e.f.kf)
+	case e.ds == "mittelverwendung" && e.rows == e.f.last:
+		select {
+		case <-e.f.kf:
+		case <-time.After(10 * time.Second):
+			return errors.New("the key figures were not written while the fund usage was")
+		}
+	}
+	return nil
+}
+
+func (e *rendezvousEncoder) Close() error { return nil }

@@ -88,32 +88,36 @@ var ecc = math.Sqrt(grs80F * (2 - grs80F))
 // Project returns the easting and northing in metres of a longitude and
 // latitude in degrees. Its signature is orb's project.Projection.
 //
-// It computes the textbook sums of Karney's equations with fewer calls: a
-// sine and cosine of the same angle come from one math.Sincos, cosh and
-// sinh of the same argument from one math.Exp where math.Cosh and
-// math.Sinh would call it each, and a repeated term is computed once. The
-// results are those of the plain formulas bit for bit (TestProjectExact),
-// so that published coordinates do not move by a rounding step.
+// Krüger's series is summed as Karney does, by Clenshaw's recurrence in the
+// complex variable ζ' = ξ' + iη': one sine, cosine, sinh and cosh of 2ξ' and
+// 2η' instead of six of each, which would take three quarters of the time.
+// The sum differs from the textbook one by nanometres at most
+// (TestProjectClose), a thousandth of the centimetre the published
+// coordinates are rounded to.
 func (t TransverseMercator) Project(p orb.Point) orb.Point {
 	lam := (p[0] - t.lon0) * math.Pi / 180
 	phi := p[1] * math.Pi / 180
 	// The conformal latitude, as its tangent (Karney 2011, eqs. 7–9).
 	tau := math.Tan(phi)
-	hypTau := math.Hypot(1, tau)
+	hypTau := math.Sqrt(1 + tau*tau)
 	sigma := math.Sinh(ecc * math.Atanh(ecc*tau/hypTau))
-	tau1 := tau*math.Hypot(1, sigma) - sigma*hypTau
-	// Gauss–Schreiber coordinates (eq. 10), then Krüger's series (eq. 11).
+	tau1 := tau*math.Sqrt(1+sigma*sigma) - sigma*hypTau
+	// Gauss–Schreiber coordinates (eq. 10), then Krüger's series (eq. 11):
+	// ζ = ζ' + Σ α_j sin(2jζ'), summed from the highest order down, b_j =
+	// α_j + 2cos(2ζ')·b_(j+1) − b_(j+2), the sum being sin(2ζ')·b_1.
 	sinLam, cosLam := math.Sincos(lam)
 	xi1 := math.Atan2(tau1, cosLam)
-	eta1 := math.Asinh(sinLam / math.Hypot(tau1, cosLam))
-	xi, eta := xi1, eta1
-	for j, a := range t.alpha {
-		k := 2 * float64(j+1)
-		s, c := math.Sincos(k * xi1)
-		sh, ch := sinhCosh(k * eta1)
-		xi += a * s * ch
-		eta += a * c * sh
+	eta1 := math.Asinh(sinLam / math.Sqrt(tau1*tau1+cosLam*cosLam))
+	s0, c0 := math.Sincos(2 * xi1)
+	sh0, ch0 := sinhCosh(2 * eta1)
+	ar, ai := 2*c0*ch0, -2*s0*sh0 // 2cos(2ζ')
+	var b1r, b1i, b2r, b2i float64
+	for j := len(t.alpha) - 1; j >= 0; j-- {
+		b1r, b1i, b2r, b2i = ar*b1r-ai*b1i-b2r+t.alpha[j], ai*b1r+ar*b1i-b2i, b1r, b1i
 	}
+	sr, si := s0*ch0, c0*sh0 // sin(2ζ')
+	xi := xi1 + sr*b1r - si*b1i
+	eta := eta1 + sr*b1i + si*b1r
 	return orb.Point{utmFalseEasting + t.scaledA*eta, t.scaledA * xi}
 }
 
