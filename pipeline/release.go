@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/paulmach/orb"
 )
 
 // release writes the datasets of one run through a Publisher and counts the
@@ -585,21 +587,27 @@ func (r *release) repanic() {
 // info describes the datasets written so far for the documents.
 func (r *release) info(runID string, t time.Time, about About, areasDS *Dataset, areas []Feature) *ReleaseInfo {
 	rel := &ReleaseInfo{RunID: runID, Time: t, About: about, FirstYear: r.first, LastYear: r.last,
-		Areas: areas, AreaDataset: areasDS}
+		Areas: areas, AreaDataset: areasDS, Bound: areasBound(areas)}
 	rel.Datasets = append(rel.Datasets, r.datasets...)
 	sort.Slice(rel.Datasets, func(i, j int) bool { return rel.Datasets[i].Name < rel.Datasets[j].Name })
+	return rel
+}
+
+// areasBound is the bound of the areas' geometries, empty without any.
+func areasBound(areas []Feature) orb.Bound {
+	var bound orb.Bound
 	first := true
 	for _, a := range areas {
 		if a.Geometry == nil {
 			continue
 		}
 		if b := a.Geometry.Bound(); first {
-			rel.Bound, first = b, false
+			bound, first = b, false
 		} else {
-			rel.Bound = rel.Bound.Union(b)
+			bound = bound.Union(b)
 		}
 	}
-	return rel
+	return bound
 }
 
 // document writes one document of the release.

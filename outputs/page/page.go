@@ -65,7 +65,29 @@ var tmpl = template.Must(template.New("page").Parse(pageTemplate))
 
 // Write writes the page for rel to w.
 func (p Page) Write(w io.Writer, rel *pipeline.ReleaseInfo) error {
-	v := p.view(rel)
+	return p.write(w, rel, p.areas(rel))
+}
+
+var _ pipeline.Preparer = Page{}
+
+// Prepare draws the map, the chart and the tables of the areas, most of
+// the work on a page of many areas, while the data files are written.
+func (p Page) Prepare(rel *pipeline.ReleaseInfo) pipeline.Document {
+	return preparedPage{p, p.areas(rel)}
+}
+
+// preparedPage is a page whose areas are drawn.
+type preparedPage struct {
+	Page
+	areas areaPart
+}
+
+func (p preparedPage) Write(w io.Writer, rel *pipeline.ReleaseInfo) error {
+	return p.write(w, rel, p.areas)
+}
+
+func (p Page) write(w io.Writer, rel *pipeline.ReleaseInfo, areas areaPart) error {
+	v := p.view(rel, areas)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if err := tmpl.Execute(bw, v); err != nil {
 		return fmt.Errorf("page: %w", err)
@@ -79,16 +101,7 @@ type view struct {
 	Title, Note, Publisher, Source string
 	Released, RunID, Years         string
 	Style                          template.CSS
-	Map                            *mapView
-	Areas                          []areaView
-	// AreaRows are the rows of the table of Areas (see areaRows).
-	AreaRows  template.HTML
-	AreaCount string
-	// Figures head the columns of the table of areas.
-	Figures []string
-	// Omitted says why the map and the chart are not shown.
-	Omitted   string
-	Fund      *fundView
+	areaPart
 	Datasets  []datasetView
 	Documents []fileView
 	License   licenseView
@@ -96,6 +109,20 @@ type view struct {
 	// Releases is the list of all releases, Current the current page;
 	// both under the configured base URL, empty without one.
 	Releases, Current string
+}
+
+// areaPart is what the page shows of the areas: it needs them alone.
+type areaPart struct {
+	Map   *mapView
+	Areas []areaView
+	// AreaRows are the rows of the table of Areas (see areaRows).
+	AreaRows  template.HTML
+	AreaCount string
+	// Figures head the columns of the table of areas.
+	Figures []string
+	// Omitted says why the map and the chart are not shown.
+	Omitted string
+	Fund    *fundView
 }
 
 type licenseView struct{ Title, URL, Attribution string }
@@ -119,10 +146,11 @@ type columnView struct {
 	Name, Title, Type, Unit, Description, Rules string
 }
 
-func (p Page) view(rel *pipeline.ReleaseInfo) *view {
+func (p Page) view(rel *pipeline.ReleaseInfo, areas areaPart) *view {
 	a := rel.About
 	v := &view{
-		Title: a.Portal.Title, Note: a.Note, Publisher: a.Publisher, Source: a.Source,
+		areaPart: areas,
+		Title:    a.Portal.Title, Note: a.Note, Publisher: a.Publisher, Source: a.Source,
 		Released: formatTime(rel.Time), RunID: rel.RunID,
 		License: licenseView{Title: a.Portal.LicenseTitle, URL: a.Portal.LicenseURL, Attribution: a.Portal.Attribution},
 		Contact: contactView{Name: a.Portal.ContactName, Email: a.Portal.ContactEmail, URL: a.Portal.ContactURL},
@@ -156,7 +184,6 @@ func (p Page) view(rel *pipeline.ReleaseInfo) *view {
 		d.About = documentAbout[f.Name]
 		v.Documents = append(v.Documents, d)
 	}
-	p.addAreas(v, rel)
 	css := pageStyle
 	if v.Map != nil {
 		css += mapCSS(len(v.Map.Figures), v.Map.Areas)
@@ -165,12 +192,14 @@ func (p Page) view(rel *pipeline.ReleaseInfo) *view {
 	return v
 }
 
-// addAreas adds the map, the chart and their tables, unless there are too
-// many areas for a page.
-func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
+// areas draws the map, the chart and their tables, unless there are too
+// many areas for a page. It needs About, Areas, AreaDataset and Bound of
+// rel.
+func (p Page) areas(rel *pipeline.ReleaseInfo) areaPart {
+	var v areaPart
 	ds := rel.AreaDataset
 	if ds == nil || len(rel.Areas) == 0 {
-		return
+		return v
 	}
 	n := len(rel.Areas)
 	v.AreaCount = pipeline.GermanInt(int64(n))
@@ -184,7 +213,7 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 	if n > maxAreas {
 		v.Omitted = fmt.Sprintf("Karte und Diagramm werden ab %s Aktionsräumen nicht gezeigt (hier: %s); alle Werte stehen in den Dateien unten.",
 			pipeline.GermanInt(int64(maxAreas)+1), v.AreaCount)
-		return
+		return v
 	}
 	code, name, year := columnIndex(ds, "code"), columnIndex(ds, "name"), columnIndex(ds, "kennzahlen_jahr")
 	var figs []*figure
@@ -260,6 +289,7 @@ func (p Page) addAreas(v *view, rel *pipeline.ReleaseInfo) {
 		v.Fund.NoChart = fmt.Sprintf("Das Diagramm wird ab %s Aktionsräumen nicht gezeigt; die Zahlen stehen in der Tabelle.",
 			pipeline.GermanInt(int64(maxLabels)+1))
 	}
+	return v
 }
 
 // serverData is the path under which the server of the command
