@@ -50,10 +50,16 @@ type fundSum struct {
 type fundUsage struct {
 	ids   *areaIDs
 	funds []string // the funds named, by number
-	// sums holds the place of each sum in list; over where a sum first
-	// went above its fund.
-	sums     map[fundKey]int32
-	list     []fundSum
+	// sums holds the place of each sum in list once the table is read
+	// (index); over where a sum first went above its fund.
+	sums map[fundKey]int32
+	list []fundSum
+	// byArea holds the places of the sums of each area, by its number,
+	// while the rows are added: a search of an area's few sums costs a
+	// fraction of a look-up in a map of all, whose hash and compare of a
+	// three-part key take the map's slow generic path, and the map is
+	// then built once, at its final size.
+	byArea   [][]sumRef
 	over     map[fundKey]Pos
 	yearly   map[int]int64 // approved cents of all funds per year
 	overYear map[int]Pos
@@ -62,12 +68,18 @@ type fundUsage struct {
 	complete bool
 }
 
+// sumRef is the place in fundUsage.list of the sum of one year and fund of
+// an area.
+type sumRef struct {
+	Year, Fund, At int32
+}
+
 // fundAreaID is the number of FundArea: the first fund of every fundUsage.
 const fundAreaID = 0
 
 func newFundUsage(reg *Register, fundArea float64) *fundUsage {
 	return &fundUsage{ids: newAreaIDs(reg), funds: []string{fundAreaID: FundArea, 1: FundProject}, sums: map[fundKey]int32{},
-		over: map[fundKey]Pos{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: fundArea}
+		byArea: make([][]sumRef, len(reg.areas)), over: map[fundKey]Pos{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: fundArea}
 }
 
 // fund returns the number of a fund, numbering it if it is new.
@@ -104,9 +116,9 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	badRows := 0
 	var werr error
 	next := j.nextYear()
-	complete, err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
+	complete, err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": fu.ids}, res, func(row Row, c Caster, rec Record, ok bool) {
 		code := fv.str(rec, fCode)
-		id, a := fu.ids.id(code)
+		id, a := fu.ids.ofRow(c, fv.idx[fCode], code)
 		ok = checkYearAndArea(a, next, fv, row, c, rec, rep) && ok
 		ok = j.checkFundRow(fv, row, c, rec, rep) && ok
 		res.Actions++
@@ -128,6 +140,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	if err != nil {
 		return nil, err
 	}
+	fu.index()
 	// Sums that miss rows with errors would report areas "without" actions
 	// that only need a cell fixed.
 	fu.complete = complete && badRows == 0
@@ -192,13 +205,7 @@ func (fu *fundUsage) add(area int32, fv fieldValue, rec Record, row Row, c Caste
 	}
 	year, _ := fv.int(rec, fYear)
 	k := fundKey{Area: area, Year: int32(year), Fund: fu.fund(fv.str(rec, fFund))}
-	i, ok := fu.sums[k]
-	if !ok {
-		i = int32(len(fu.list))
-		fu.list = append(fu.list, fundSum{})
-		fu.sums[k] = i
-	}
-	s := &fu.list[i]
+	s := &fu.list[fu.place(k)]
 	approved, _ := fv.num(rec, fApproved)
 	paid, _ := fv.num(rec, fPaid)
 	s.Approved += cents(approved)
@@ -216,6 +223,35 @@ func (fu *fundUsage) add(area int32, fv fieldValue, rec Record, row Row, c Caste
 	if before <= cents(rules.ProjectBudget) && after > cents(rules.ProjectBudget) {
 		fu.overYear[y] = c.Pos(row, "bewilligt_eur")
 	}
+}
+
+// place returns the place of the sum of k in list, adding a zero sum for a
+// new key.
+func (fu *fundUsage) place(k fundKey) int32 {
+	if int(k.Area) >= len(fu.byArea) {
+		fu.byArea = append(fu.byArea, make([][]sumRef, int(k.Area)+1-len(fu.byArea))...)
+	}
+	refs := fu.byArea[k.Area]
+	for _, r := range refs {
+		if r.Year == k.Year && r.Fund == k.Fund {
+			return r.At
+		}
+	}
+	i := int32(len(fu.list))
+	fu.list = append(fu.list, fundSum{})
+	fu.byArea[k.Area] = append(refs, sumRef{k.Year, k.Fund, i})
+	return i
+}
+
+// index fills sums once every row is added.
+func (fu *fundUsage) index() {
+	fu.sums = make(map[fundKey]int32, len(fu.list))
+	for area, refs := range fu.byArea {
+		for _, r := range refs {
+			fu.sums[fundKey{int32(area), r.Year, r.Fund}] = r.At
+		}
+	}
+	fu.byArea = nil
 }
 
 // warn reports every fund and budget whose approved sum is above its figure.

@@ -50,8 +50,8 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 	kf := newKeyFigures(reg, j.KeyFigureSchema.Fields())
 	badRows := 0
 	next := j.nextYear()
-	complete, err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
-		id, a := kf.ids.id(kf.fv.str(rec, fCode))
+	complete, err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": kf.ids}, res, func(row Row, c Caster, rec Record, ok bool) {
+		id, a := kf.ids.ofRow(c, kf.fv.idx[fCode], kf.fv.str(rec, fCode))
 		ok = checkYearAndArea(a, next, kf.fv, row, c, rec, res.Report) && ok
 		res.KeyFigureRows++
 		if !ok {
