@@ -276,27 +276,38 @@ func (fu *fundUsage) warn(rules Rules, rep *Report) {
 	}
 }
 
-// keys returns the sums' keys sorted by code, year and fund.
-func (fu *fundUsage) keys() []fundKey {
-	keys := make([]fundKey, 0, len(fu.sums))
-	for k := range fu.sums {
-		keys = append(keys, k)
+// placedKey is a key of the sums with the place of its sum in list.
+type placedKey struct {
+	fundKey
+	At int32
+}
+
+// keys returns the sums' keys sorted by code, year and fund, with the
+// places of their sums: the rows of the sums dataset need no look-up by key.
+func (fu *fundUsage) keys() []placedKey {
+	keys := make([]placedKey, 0, len(fu.sums))
+	for k, at := range fu.sums {
+		keys = append(keys, placedKey{k, at})
 	}
-	return fu.sorted(keys)
+	slices.SortFunc(keys, func(a, b placedKey) int { return fu.compare(a.fundKey, b.fundKey) })
+	return keys
 }
 
 // sorted sorts keys by code, year and fund.
 func (fu *fundUsage) sorted(keys []fundKey) []fundKey {
-	slices.SortFunc(keys, func(a, b fundKey) int {
-		if a.Area != b.Area {
-			return fu.ids.compare(a.Area, b.Area)
-		}
-		if a.Year != b.Year {
-			return cmp.Compare(a.Year, b.Year)
-		}
-		return strings.Compare(fu.funds[a.Fund], fu.funds[b.Fund])
-	})
+	slices.SortFunc(keys, fu.compare)
 	return keys
+}
+
+// compare orders keys by code, year and fund.
+func (fu *fundUsage) compare(a, b fundKey) int {
+	if a.Area != b.Area {
+		return fu.ids.compare(a.Area, b.Area)
+	}
+	if a.Year != b.Year {
+		return cmp.Compare(a.Year, b.Year)
+	}
+	return strings.Compare(fu.funds[a.Fund], fu.funds[b.Fund])
 }
 
 // latestYear is the latest year with a counted action, or 0.
@@ -318,12 +329,12 @@ func latestYear[K comparable, V any](m map[K]V, year func(K) int) int {
 // the budget is exceeded. The
 // Projektbudget has no budget per area, so its budget and rest are missing.
 func (fu *fundUsage) summary(k fundKey) []any {
-	return fu.appendSummary(make([]any, 0, 6), k)
+	s, _ := fu.sum(k)
+	return fu.appendSummary(make([]any, 0, 6), k, s)
 }
 
-// appendSummary appends the sums of k to vals, as summary returns them.
-func (fu *fundUsage) appendSummary(vals []any, k fundKey) []any {
-	s, _ := fu.sum(k)
+// appendSummary appends s, the sum of k, to vals, as summary returns it.
+func (fu *fundUsage) appendSummary(vals []any, k fundKey, s fundSum) []any {
 	var budget, rest any
 	// The project budget is not split by area: its rows carry whether the
 	// year's approved sums of all areas and funds exceed it.
@@ -345,7 +356,7 @@ func (fu *fundUsage) features() func(values func(int) []any) iter.Seq[Feature] {
 			for _, k := range fu.keys() {
 				code := fu.ids.code(k.Area)
 				vals := append(values(10), code, fu.ids.area(k.Area).Name, int64(k.Year), fu.funds[k.Fund])
-				if !yield(Feature{ID: code, Values: fu.appendSummary(vals, k)}) {
+				if !yield(Feature{ID: code, Values: fu.appendSummary(vals, k.fundKey, fu.list[k.At])}) {
 					return
 				}
 			}
