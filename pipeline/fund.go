@@ -55,8 +55,9 @@ type fundUsage struct {
 	sums map[fundKey]int32
 	list []fundSum
 	// byArea holds the places of the sums of each area, by its number,
-	// while the rows are added: a search of an area's few sums costs a
-	// fraction of a look-up in a map of all, whose hash and compare of a
+	// while the rows are added: a search of an area's few sums (one per
+	// year and fund; funds are searched the same way) costs a fraction
+	// of a look-up in a map of all, whose hash and compare of a
 	// three-part key take the map's slow generic path, and the map is
 	// then built once, at its final size.
 	byArea   [][]sumRef
