@@ -50,10 +50,17 @@ type fundSum struct {
 type fundUsage struct {
 	ids   *areaIDs
 	funds []string // the funds named, by number
-	// sums holds the place of each sum in list; over where a sum first
-	// went above its fund.
-	sums     map[fundKey]int32
-	list     []fundSum
+	// sums holds the place of each sum in list once the table is read
+	// (index); over where a sum first went above its fund.
+	sums map[fundKey]int32
+	list []fundSum
+	// byArea holds the places of the sums of each area, by its number,
+	// while the rows are added: a search of an area's few sums (one per
+	// year and fund; funds are searched the same way) costs a fraction
+	// of a look-up in a map of all, whose hash and compare of a
+	// three-part key take the map's slow generic path, and the map is
+	// then built once, at its final size.
+	byArea   [][]sumRef
 	over     map[fundKey]Pos
 	yearly   map[int]int64 // approved cents of all funds per year
 	overYear map[int]Pos
@@ -62,12 +69,18 @@ type fundUsage struct {
 	complete bool
 }
 
+// sumRef is the place in fundUsage.list of the sum of one year and fund of
+// an area.
+type sumRef struct {
+	Year, Fund, At int32
+}
+
 // fundAreaID is the number of FundArea: the first fund of every fundUsage.
 const fundAreaID = 0
 
 func newFundUsage(reg *Register, fundArea float64) *fundUsage {
 	return &fundUsage{ids: newAreaIDs(reg), funds: []string{fundAreaID: FundArea, 1: FundProject}, sums: map[fundKey]int32{},
-		over: map[fundKey]Pos{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: fundArea}
+		byArea: make([][]sumRef, len(reg.areas)), over: map[fundKey]Pos{}, yearly: map[int]int64{}, overYear: map[int]Pos{}, fundArea: fundArea}
 }
 
 // fund returns the number of a fund, numbering it if it is new.
@@ -104,9 +117,9 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	badRows := 0
 	var werr error
 	next := j.nextYear()
-	complete, err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
+	complete, err := j.readTable(ctx, "fund_usage", j.FundUsage, j.FundSchema, map[string]KeyResolver{"aktionsraeume": fu.ids}, res, func(row Row, c Caster, rec Record, ok bool) {
 		code := fv.str(rec, fCode)
-		id, a := fu.ids.id(code)
+		id, a := fu.ids.ofRow(c, fv.idx[fCode], code)
 		ok = checkYearAndArea(a, next, fv, row, c, rec, rep) && ok
 		ok = j.checkFundRow(fv, row, c, rec, rep) && ok
 		res.Actions++
@@ -128,6 +141,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	if err != nil {
 		return nil, err
 	}
+	fu.index()
 	// Sums that miss rows with errors would report areas "without" actions
 	// that only need a cell fixed.
 	fu.complete = complete && badRows == 0
@@ -192,13 +206,7 @@ func (fu *fundUsage) add(area int32, fv fieldValue, rec Record, row Row, c Caste
 	}
 	year, _ := fv.int(rec, fYear)
 	k := fundKey{Area: area, Year: int32(year), Fund: fu.fund(fv.str(rec, fFund))}
-	i, ok := fu.sums[k]
-	if !ok {
-		i = int32(len(fu.list))
-		fu.list = append(fu.list, fundSum{})
-		fu.sums[k] = i
-	}
-	s := &fu.list[i]
+	s := &fu.list[fu.place(k)]
 	approved, _ := fv.num(rec, fApproved)
 	paid, _ := fv.num(rec, fPaid)
 	s.Approved += cents(approved)
@@ -216,6 +224,35 @@ func (fu *fundUsage) add(area int32, fv fieldValue, rec Record, row Row, c Caste
 	if before <= cents(rules.ProjectBudget) && after > cents(rules.ProjectBudget) {
 		fu.overYear[y] = c.Pos(row, "bewilligt_eur")
 	}
+}
+
+// place returns the place of the sum of k in list, adding a zero sum for a
+// new key.
+func (fu *fundUsage) place(k fundKey) int32 {
+	if int(k.Area) >= len(fu.byArea) {
+		fu.byArea = append(fu.byArea, make([][]sumRef, int(k.Area)+1-len(fu.byArea))...)
+	}
+	refs := fu.byArea[k.Area]
+	for _, r := range refs {
+		if r.Year == k.Year && r.Fund == k.Fund {
+			return r.At
+		}
+	}
+	i := int32(len(fu.list))
+	fu.list = append(fu.list, fundSum{})
+	fu.byArea[k.Area] = append(refs, sumRef{k.Year, k.Fund, i})
+	return i
+}
+
+// index fills sums once every row is added.
+func (fu *fundUsage) index() {
+	fu.sums = make(map[fundKey]int32, len(fu.list))
+	for area, refs := range fu.byArea {
+		for _, r := range refs {
+			fu.sums[fundKey{int32(area), r.Year, r.Fund}] = r.At
+		}
+	}
+	fu.byArea = nil
 }
 
 // warn reports every fund and budget whose approved sum is above its figure.
@@ -240,27 +277,38 @@ func (fu *fundUsage) warn(rules Rules, rep *Report) {
 	}
 }
 
-// keys returns the sums' keys sorted by code, year and fund.
-func (fu *fundUsage) keys() []fundKey {
-	keys := make([]fundKey, 0, len(fu.sums))
-	for k := range fu.sums {
-		keys = append(keys, k)
+// placedKey is a key of the sums with the place of its sum in list.
+type placedKey struct {
+	fundKey
+	At int32
+}
+
+// keys returns the sums' keys sorted by code, year and fund, with the
+// places of their sums: the rows of the sums dataset need no look-up by key.
+func (fu *fundUsage) keys() []placedKey {
+	keys := make([]placedKey, 0, len(fu.sums))
+	for k, at := range fu.sums {
+		keys = append(keys, placedKey{k, at})
 	}
-	return fu.sorted(keys)
+	slices.SortFunc(keys, func(a, b placedKey) int { return fu.compare(a.fundKey, b.fundKey) })
+	return keys
 }
 
 // sorted sorts keys by code, year and fund.
 func (fu *fundUsage) sorted(keys []fundKey) []fundKey {
-	slices.SortFunc(keys, func(a, b fundKey) int {
-		if a.Area != b.Area {
-			return fu.ids.compare(a.Area, b.Area)
-		}
-		if a.Year != b.Year {
-			return cmp.Compare(a.Year, b.Year)
-		}
-		return strings.Compare(fu.funds[a.Fund], fu.funds[b.Fund])
-	})
+	slices.SortFunc(keys, fu.compare)
 	return keys
+}
+
+// compare orders keys by code, year and fund.
+func (fu *fundUsage) compare(a, b fundKey) int {
+	if a.Area != b.Area {
+		return fu.ids.compare(a.Area, b.Area)
+	}
+	if a.Year != b.Year {
+		return cmp.Compare(a.Year, b.Year)
+	}
+	return strings.Compare(fu.funds[a.Fund], fu.funds[b.Fund])
 }
 
 // latestYear is the latest year with a counted action, or 0.
@@ -282,12 +330,12 @@ func latestYear[K comparable, V any](m map[K]V, year func(K) int) int {
 // the budget is exceeded. The
 // Projektbudget has no budget per area, so its budget and rest are missing.
 func (fu *fundUsage) summary(k fundKey) []any {
-	return fu.appendSummary(make([]any, 0, 6), k)
+	s, _ := fu.sum(k)
+	return fu.appendSummary(make([]any, 0, 6), k, s)
 }
 
-// appendSummary appends the sums of k to vals, as summary returns them.
-func (fu *fundUsage) appendSummary(vals []any, k fundKey) []any {
-	s, _ := fu.sum(k)
+// appendSummary appends s, the sum of k, to vals, as summary returns it.
+func (fu *fundUsage) appendSummary(vals []any, k fundKey, s fundSum) []any {
 	var budget, rest any
 	// The project budget is not split by area: its rows carry whether the
 	// year's approved sums of all areas and funds exceed it.
@@ -309,7 +357,7 @@ func (fu *fundUsage) features() func(values func(int) []any) iter.Seq[Feature] {
 			for _, k := range fu.keys() {
 				code := fu.ids.code(k.Area)
 				vals := append(values(10), code, fu.ids.area(k.Area).Name, int64(k.Year), fu.funds[k.Fund])
-				if !yield(Feature{ID: code, Values: fu.appendSummary(vals, k)}) {
+				if !yield(Feature{ID: code, Values: fu.appendSummary(vals, k.fundKey, fu.list[k.At])}) {
 					return
 				}
 			}

@@ -20,8 +20,9 @@ type keyFigures struct {
 	values packedRows
 	rows   map[areaYear]int
 	// latest is the latest year of each area's rows, by the area's number,
-	// so that the join finds it without a scan of every row per area.
-	latest map[int32]int
+	// so that the join finds it without a scan of every row per area; 0
+	// for an area without rows.
+	latest []int
 	// complete is false when the table could not be read to its end.
 	complete bool
 }
@@ -33,7 +34,7 @@ type areaYear struct {
 }
 
 func newKeyFigures(reg *Register, fields []Field) *keyFigures {
-	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), ids: newAreaIDs(reg), rows: map[areaYear]int{}, latest: map[int32]int{}}
+	kf := &keyFigures{fields: fields, fv: newFieldValue(fields), ids: newAreaIDs(reg), rows: map[areaYear]int{}, latest: make([]int, len(reg.areas))}
 	var public []int
 	for i, f := range fields {
 		if f.Public {
@@ -50,8 +51,8 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 	kf := newKeyFigures(reg, j.KeyFigureSchema.Fields())
 	badRows := 0
 	next := j.nextYear()
-	complete, err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": reg}, res, func(row Row, c Caster, rec Record, ok bool) {
-		id, a := kf.ids.id(kf.fv.str(rec, fCode))
+	complete, err := j.readTable(ctx, "key_figures", j.KeyFigures, j.KeyFigureSchema, map[string]KeyResolver{"aktionsraeume": kf.ids}, res, func(row Row, c Caster, rec Record, ok bool) {
+		id, a := kf.ids.ofRow(c, kf.fv.idx[fCode], kf.fv.str(rec, fCode))
 		ok = checkYearAndArea(a, next, kf.fv, row, c, rec, res.Report) && ok
 		res.KeyFigureRows++
 		if !ok {
@@ -60,19 +61,29 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 		}
 		year, _ := kf.fv.int(rec, fYear)
 		kf.rows[areaYear{id, int32(year)}] = kf.values.add(rec)
+		if int(id) >= len(kf.latest) {
+			kf.latest = append(kf.latest, make([]int, int(id)+1-len(kf.latest))...)
+		}
 		kf.latest[id] = max(kf.latest[id], int(year))
 	})
 	kf.complete = complete && badRows == 0
 	return kf, err
 }
 
-// keys returns the keys sorted by code and year.
-func (kf *keyFigures) keys() []areaYear {
-	keys := make([]areaYear, 0, len(kf.rows))
-	for k := range kf.rows {
-		keys = append(keys, k)
+// rowKey is a key of the rows with its row.
+type rowKey struct {
+	areaYear
+	Row int
+}
+
+// keys returns the keys sorted by code and year, with their rows: the rows
+// of the key figures dataset need no look-up by key.
+func (kf *keyFigures) keys() []rowKey {
+	keys := make([]rowKey, 0, len(kf.rows))
+	for k, row := range kf.rows {
+		keys = append(keys, rowKey{k, row})
 	}
-	slices.SortFunc(keys, func(a, b areaYear) int {
+	slices.SortFunc(keys, func(a, b rowKey) int {
 		if a.Area != b.Area {
 			return kf.ids.compare(a.Area, b.Area)
 		}
@@ -89,6 +100,9 @@ func (kf *keyFigures) latestYear() int {
 // latestFor is the latest year with key figures of the register's area
 // numbered area, or 0.
 func (kf *keyFigures) latestFor(area int32) int {
+	if int(area) >= len(kf.latest) {
+		return 0
+	}
 	return kf.latest[area]
 }
 
@@ -99,7 +113,7 @@ func (kf *keyFigures) features() func(values func(int) []any) iter.Seq[Feature] 
 		return func(yield func(Feature) bool) {
 			rec := make(Record, len(kf.fields))
 			for _, k := range kf.keys() {
-				kf.values.recordInto(rec, kf.rows[k])
+				kf.values.recordInto(rec, k.Row)
 				if !yield(Feature{ID: kf.ids.code(k.Area), Values: publicValues(values(len(kf.fields)+1), kf.fields, rec, kf.ids.area(k.Area).Name)}) {
 					return
 				}

@@ -129,6 +129,26 @@ type KeyResolver interface {
 	Resolve(value string) (key string, hint string, ok bool)
 }
 
+// NumberedResolver is a KeyResolver that numbers its keys, as areaIDs
+// numbers the register's codes. A caster remembers the number with the key,
+// so that the rows of a million-row table find their area by number rather
+// than by a second look-up of their code.
+type NumberedResolver interface {
+	KeyResolver
+	// ResolveNumber is Resolve that also returns the number of the key,
+	// which is never negative.
+	ResolveNumber(value string) (key string, number int32, hint string, ok bool)
+}
+
+// KeyNumberer is implemented by a Caster that keeps the numbers a
+// NumberedResolver gave.
+type KeyNumberer interface {
+	// KeyNumber returns the number of the key that the field (its index in
+	// the schema's fields) holds in the record last cast; false when it
+	// holds none or its resolver numbers no keys.
+	KeyNumber(field int) (int32, bool)
+}
+
 // Index returns the position of the field named name, or -1.
 func Index(fields []Field, name string) int {
 	for i, f := range fields {

@@ -23,7 +23,7 @@ const redacted = "(personenbezogen, nicht angezeigt)"
 func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pipeline.KeyResolver, rep *pipeline.Report) pipeline.Caster {
 	c := &caster{s: s, o: o, col: make([]int, len(s.TableFields)), refs: make([]pipeline.KeyResolver, len(s.TableFields)),
 		styles: make([]numberStyle, len(s.TableFields)), uniques: make([]*valueSet, len(s.TableFields)),
-		resolved: make([]map[string]resolution, len(s.TableFields))}
+		resolved: make([]map[string]resolution, len(s.TableFields)), numbers: make([]int32, len(s.TableFields))}
 	for fi := range s.TableFields {
 		c.styles[fi] = newNumberStyle(&s.TableFields[fi], o.Decimal)
 	}
@@ -133,8 +133,11 @@ type caster struct {
 	// dates on row after row, and each would otherwise cost a look-up in
 	// the register, or an allocation, per cell.
 	resolved []map[string]resolution
-	years    [64]intBox
-	dates    [1024]dateBox
+	// numbers holds, for each field with a foreign key, the number its
+	// resolver gave the key in the record last cast, -1 for none.
+	numbers []int32
+	years   [64]intBox
+	dates   [1024]dateBox
 }
 
 // Pos returns the position of the named field in row.
@@ -160,6 +163,9 @@ func (c *caster) Cast(row pipeline.Row, rep *pipeline.Report) (pipeline.Record, 
 		raw := ""
 		if i := c.col[fi]; i >= 0 && i < len(row.Values) {
 			raw = row.Values[i]
+		}
+		if c.refs[fi] != nil {
+			c.numbers[fi] = -1
 		}
 		v, issue := c.castField(f, fi, raw)
 		c.rec[fi] = v
@@ -201,6 +207,20 @@ func (c *caster) Cast(row pipeline.Row, rep *pipeline.Report) (pipeline.Record, 
 		}
 	}
 	return c.rec, ok
+}
+
+var _ pipeline.KeyNumberer = (*caster)(nil)
+
+// KeyNumber returns the number that a pipeline.NumberedResolver gave the key
+// of the field numbered fi in the record last cast.
+func (c *caster) KeyNumber(fi int) (int32, bool) {
+	if fi < 0 || fi >= len(c.numbers) || c.refs[fi] == nil {
+		return 0, false
+	}
+	if n := c.numbers[fi]; n >= 0 {
+		return n, true
+	}
+	return 0, false
 }
 
 // hashValue is the hash of a value's text, as valueKey writes it.
@@ -286,6 +306,7 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 				return fail(pipeline.CodeForeignKey, "ein Code oder Name aus dem Register der Aktionsräume", "Unbekannter Aktionsraum; %s", res.hint)
 			}
 			box = res.key
+			c.numbers[fi] = res.number
 		}
 		if box == nil {
 			box = s
@@ -507,9 +528,10 @@ func (l foldList) index(s string) int {
 
 // resolution is how a value of a foreign key field resolved.
 type resolution struct {
-	key  any // the key, boxed as records hold it
-	hint string
-	ok   bool
+	key    any // the key, boxed as records hold it
+	hint   string
+	number int32 // of the key, by a pipeline.NumberedResolver; -1 for none
+	ok     bool
 }
 
 // maxResolved bounds the values whose resolution a caster remembers per
@@ -526,8 +548,13 @@ func (c *caster) resolve(fi int, r pipeline.KeyResolver, s string) resolution {
 	if res, ok := m[s]; ok {
 		return res
 	}
-	key, hint, ok := r.Resolve(s)
-	res := resolution{key: key, hint: hint, ok: ok}
+	key, number, hint, ok := "", int32(-1), "", false
+	if nr, numbered := r.(pipeline.NumberedResolver); numbered {
+		key, number, hint, ok = nr.ResolveNumber(s)
+	} else {
+		key, hint, ok = r.Resolve(s)
+	}
+	res := resolution{key: key, hint: hint, number: number, ok: ok}
 	if len(m) < maxResolved {
 		// A cell is a slice of its whole line: keep only its text.
 		m[strings.Clone(s)] = res

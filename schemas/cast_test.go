@@ -749,3 +749,63 @@ func TestCastReusesRecentValues(t *testing.T) {
 		}
 	}
 }
+
+// numberedAreas numbers the codes of areas, as the pipeline's area numbers
+// do, and counts the values it resolves.
+type numberedAreas struct {
+	areas
+	calls int
+}
+
+func (a *numberedAreas) ResolveNumber(v string) (string, int32, string, bool) {
+	a.calls++
+	code, hint, ok := a.Resolve(v)
+	if !ok {
+		return code, 0, hint, false
+	}
+	return code, map[string]int32{"BOR": 0, "HAF": 1}[code], "", true
+}
+
+func TestCastKeepsKeyNumbers(t *testing.T) {
+	s, err := Builtin(FundUsage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &numberedAreas{areas: areas{"borsigplatz": "BOR", "bor": "BOR", "hafen": "HAF"}}
+	c := s.Bind(csvOrigin(), fundHeader, map[string]pipeline.KeyResolver{"aktionsraeume": res}, &pipeline.Report{})
+	kn := c.(pipeline.KeyNumberer)
+	code := pipeline.Index(s.Fields(), "code")
+	for i, tc := range []struct {
+		area   string
+		number int32
+		ok     bool
+	}{
+		{"Hafen", 1, true},
+		{"Borsigplatz", 0, true},
+		{"Hafen", 1, true},
+		{"Borsigplats", 0, false}, // unknown: no number
+		{"", 0, false},            // missing: none from the row before
+		{"bor", 0, true},
+	} {
+		rep := &pipeline.Report{}
+		rec, _ := c.Cast(fundRow(i+2, "P"+strconv.Itoa(i)+"|"+tc.area+"|2024|Projektbudget|T|V||||10||"), rep)
+		n, ok := kn.KeyNumber(code)
+		if n != tc.number || ok != tc.ok {
+			t.Errorf("row %d (%q → %v): number %d, %v; want %d, %v", i, tc.area, rec[code], n, ok, tc.number, tc.ok)
+		}
+	}
+	if res.calls != 4 {
+		t.Errorf("%d values resolved, want 4: each distinct one once", res.calls)
+	}
+	for _, fi := range []int{-1, 0, len(s.Fields())} {
+		if _, ok := kn.KeyNumber(fi); ok {
+			t.Errorf("field %d has a key number", fi)
+		}
+	}
+	// A resolver that numbers nothing gives no numbers.
+	c = s.Bind(csvOrigin(), fundHeader, testRefs, &pipeline.Report{})
+	c.Cast(fundRow(2, "P|Hafen|2024|Projektbudget|T|V||||10||"), &pipeline.Report{})
+	if _, ok := c.(pipeline.KeyNumberer).KeyNumber(code); ok {
+		t.Error("a number from a resolver without numbers")
+	}
+}
