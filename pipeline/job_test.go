@@ -335,7 +335,7 @@ func TestJobFailedFundReadStopsTheOtherReaders(t *testing.T) {
 	}
 }
 
-// The key figures and the sums are written while the join runs; an error
+// The key figures are written once read, before the join; an error
 // the join finds (here a missing boundary) drops them with the release,
 // leaving no encoder running.
 func TestJobErrorOfTheJoinDropsTheEarlyWrites(t *testing.T) {
