@@ -277,21 +277,24 @@ func (fu *fundUsage) warn(rules Rules, rep *Report) {
 	}
 }
 
-// placedKey is a key of the sums with the place of its sum in list.
-type placedKey struct {
-	fundKey
-	At int32
-}
-
 // keys returns the sums' keys sorted by code, year and fund, with the
 // places of their sums: the rows of the sums dataset need no look-up by key.
-func (fu *fundUsage) keys() []placedKey {
-	keys := make([]placedKey, 0, len(fu.sums))
-	for k, at := range fu.sums {
-		keys = append(keys, placedKey{k, at})
+func (fu *fundUsage) keys() []entry[fundKey, int32] { return sortedEntries(fu.sums, fu.compare) }
+
+// entry is a key of a map with its value.
+type entry[K comparable, V any] struct {
+	Key   K
+	Value V
+}
+
+// sortedEntries returns the entries of m sorted by their keys.
+func sortedEntries[K comparable, V any](m map[K]V, compare func(a, b K) int) []entry[K, V] {
+	out := make([]entry[K, V], 0, len(m))
+	for k, v := range m {
+		out = append(out, entry[K, V]{k, v})
 	}
-	slices.SortFunc(keys, func(a, b placedKey) int { return fu.compare(a.fundKey, b.fundKey) })
-	return keys
+	slices.SortFunc(out, func(a, b entry[K, V]) int { return compare(a.Key, b.Key) })
+	return out
 }
 
 // sorted sorts keys by code, year and fund.
@@ -354,10 +357,11 @@ func (fu *fundUsage) appendSummary(vals []any, k fundKey, s fundSum) []any {
 func (fu *fundUsage) features() func(values func(int) []any) iter.Seq[Feature] {
 	return func(values func(int) []any) iter.Seq[Feature] {
 		return func(yield func(Feature) bool) {
-			for _, k := range fu.keys() {
+			for _, e := range fu.keys() {
+				k := e.Key
 				code := fu.ids.code(k.Area)
 				vals := append(values(10), code, fu.ids.area(k.Area).Name, int64(k.Year), fu.funds[k.Fund])
-				if !yield(Feature{ID: code, Values: fu.appendSummary(vals, k.fundKey, fu.list[k.At])}) {
+				if !yield(Feature{ID: code, Values: fu.appendSummary(vals, k, fu.list[e.Value])}) {
 					return
 				}
 			}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"iter"
-	"slices"
 )
 
 // keyFigures holds the valid rows of the key figures table by area and year.
@@ -70,26 +69,15 @@ func (j *Job) readKeyFigures(ctx context.Context, reg *Register, res *Result) (*
 	return kf, err
 }
 
-// rowKey is a key of the rows with its row.
-type rowKey struct {
-	areaYear
-	Row int
-}
-
 // keys returns the keys sorted by code and year, with their rows: the rows
 // of the key figures dataset need no look-up by key.
-func (kf *keyFigures) keys() []rowKey {
-	keys := make([]rowKey, 0, len(kf.rows))
-	for k, row := range kf.rows {
-		keys = append(keys, rowKey{k, row})
-	}
-	slices.SortFunc(keys, func(a, b rowKey) int {
+func (kf *keyFigures) keys() []entry[areaYear, int] {
+	return sortedEntries(kf.rows, func(a, b areaYear) int {
 		if a.Area != b.Area {
 			return kf.ids.compare(a.Area, b.Area)
 		}
 		return cmp.Compare(a.Year, b.Year)
 	})
-	return keys
 }
 
 // latestYear is the latest year with key figures, or 0.
@@ -112,9 +100,9 @@ func (kf *keyFigures) features() func(values func(int) []any) iter.Seq[Feature] 
 	return func(values func(int) []any) iter.Seq[Feature] {
 		return func(yield func(Feature) bool) {
 			rec := make(Record, len(kf.fields))
-			for _, k := range kf.keys() {
-				kf.values.recordInto(rec, k.Row)
-				if !yield(Feature{ID: kf.ids.code(k.Area), Values: publicValues(values(len(kf.fields)+1), kf.fields, rec, kf.ids.area(k.Area).Name)}) {
+			for _, e := range kf.keys() {
+				kf.values.recordInto(rec, e.Value)
+				if !yield(Feature{ID: kf.ids.code(e.Key.Area), Values: publicValues(values(len(kf.fields)+1), kf.fields, rec, kf.ids.area(e.Key.Area).Name)}) {
 					return
 				}
 			}
