@@ -74,6 +74,9 @@ type rig struct {
 	bin    string
 	config string
 	out    string
+	// tmp is the processes' TMPDIR: a killed process leaves its scratch
+	// files (the GeoPackage's) there, not in the machine's.
+	tmp string
 	// figures is the example's key figures file; variant changes one cell.
 	figures []byte
 	// next numbers the variants, so that every run has new inputs.
@@ -100,7 +103,7 @@ func newRig(t *testing.T, keep int) *rig {
 	if !bytes.Contains(figures, []byte(figureCell)) {
 		t.Fatalf("the example's key figures lack %q", figureCell)
 	}
-	r := &rig{t: t, bin: binary(t), config: config, out: filepath.Join(t.TempDir(), "out"), figures: figures}
+	r := &rig{t: t, bin: binary(t), config: config, out: filepath.Join(t.TempDir(), "out"), tmp: t.TempDir(), figures: figures}
 	r.publish()
 	return r
 }
@@ -128,7 +131,7 @@ func (r *rig) variant() (path, sum string) {
 func (r *rig) command(figures string, env []string, flags ...string) *exec.Cmd {
 	args := append([]string{"run", "--config", r.config, "--out", r.out, "--key-figures", figures}, flags...)
 	cmd := exec.Command(r.bin, args...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "TMPDIR="+r.tmp), env...)
 	return cmd
 }
 
