@@ -68,15 +68,34 @@ func uniqueKey(fields []Field) []string {
 	return key
 }
 
-// publicValues are the values of publicColumns for one record.
-func publicValues(vals []any, fields []Field, rec Record, areaName string) []any {
-	for i, f := range fields {
-		if !f.Public {
+// publicLayout says where each value of publicColumns comes from, for the
+// records of a table: the index of its field, or -1 for the area name after
+// the code. It is worked out once per table, not on every row: a Field is a
+// large struct, and going through all of them costs more than copying the
+// values.
+type publicLayout []int
+
+func newPublicLayout(fields []Field) publicLayout {
+	var l publicLayout
+	for i := range fields {
+		if !fields[i].Public {
 			continue
 		}
-		vals = append(vals, rec[i])
-		if f.Name == "code" {
+		l = append(l, i)
+		if fields[i].Name == "code" {
+			l = append(l, -1)
+		}
+	}
+	return l
+}
+
+// values appends the values of publicColumns for one record to vals.
+func (l publicLayout) values(vals []any, rec Record, areaName string) []any {
+	for _, i := range l {
+		if i < 0 {
 			vals = append(vals, areaName)
+		} else {
+			vals = append(vals, rec[i])
 		}
 	}
 	return vals

@@ -114,6 +114,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 	rep := res.Report
 	fu := newFundUsage(reg, j.Rules.FundPerArea)
 	privateIdx, traegerIdx := Index(fields, "privatperson"), Index(fields, "traeger")
+	public := newPublicLayout(fields)
 	badRows := 0
 	var werr error
 	next := j.nextYear()
@@ -131,7 +132,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 			rec[traegerIdx] = "Privatperson"
 		}
 		if w != nil && werr == nil && rep.Valid() {
-			werr = w.Write(Feature{ID: code, Values: publicValues(w.values(len(fields)+1), fields, rec, a.Name)})
+			werr = w.Write(Feature{ID: code, Values: public.values(w.values(len(public)), rec, a.Name)})
 		}
 		fu.add(id, fv, rec, row, c, j.Rules)
 	})

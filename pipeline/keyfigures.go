@@ -100,9 +100,10 @@ func (kf *keyFigures) features() func(values func(int) []any) iter.Seq[Feature] 
 	return func(values func(int) []any) iter.Seq[Feature] {
 		return func(yield func(Feature) bool) {
 			rec := make(Record, len(kf.fields))
+			public := newPublicLayout(kf.fields)
 			for _, e := range kf.keys() {
 				kf.values.recordInto(rec, e.Value)
-				if !yield(Feature{ID: kf.ids.code(e.Key.Area), Values: publicValues(values(len(kf.fields)+1), kf.fields, rec, kf.ids.area(e.Key.Area).Name)}) {
+				if !yield(Feature{ID: kf.ids.code(e.Key.Area), Values: public.values(values(len(public)), rec, kf.ids.area(e.Key.Area).Name)}) {
 					return
 				}
 			}

@@ -50,6 +50,9 @@ type trailer struct {
 	rep    *Report
 	held   []heldRow
 	sums   []sum // of each summable field over the data rows
+	// summed are the indexes of the summable fields, found once: a Field
+	// is a large struct to look at on every row.
+	summed []int
 }
 
 type heldRow struct {
@@ -60,6 +63,11 @@ type heldRow struct {
 func newTrailer(o Origin, c Caster, fields []Field, rep *Report) *trailer {
 	t := &trailer{origin: o, caster: c, fields: fields, rep: rep, sums: make([]sum, len(fields))}
 	t.totals, _ = c.(TotalCaster)
+	for fi := range fields {
+		if summable(fields[fi]) {
+			t.summed = append(t.summed, fi)
+		}
+	}
 	return t
 }
 
@@ -128,8 +136,8 @@ func (t *trailer) personal(row Row, col int) bool {
 
 // add counts a data row's record into the sums.
 func (t *trailer) add(rec Record) {
-	for fi, f := range t.fields {
-		if fi < len(rec) && summable(f) {
+	for _, fi := range t.summed {
+		if fi < len(rec) {
 			if x, ok := number(rec[fi]); ok {
 				t.sums[fi].add(x)
 			}
