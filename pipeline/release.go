@@ -195,6 +195,26 @@ type WrittenReporter interface {
 	Written() (bytes int64, sha256 string)
 }
 
+// ScratchDirer is implemented by a Publisher's files that come with a
+// folder for the temporary files of their encoder, one that goes away with
+// the release's unpublished files, even after a crash.
+type ScratchDirer interface {
+	ScratchDir() string
+}
+
+// ScratchDir is the folder where the encoder writing to w keeps temporary
+// files: w's ScratchDir, or "" (the system's temporary folder, for
+// os.CreateTemp) when w has none.
+func ScratchDir(w io.Writer) string {
+	if s, ok := w.(ScratchDirer); ok {
+		return s.ScratchDir()
+	}
+	return ""
+}
+
+// ScratchDir is the scratch folder of the file, if it has one.
+func (c *countingFile) ScratchDir() string { return ScratchDir(c.WriteCloser) }
+
 func newCountingFile(w io.WriteCloser) *countingFile {
 	if wr, ok := w.(WrittenReporter); ok {
 		return &countingFile{WriteCloser: w, written: wr.Written}

@@ -74,8 +74,9 @@ type rig struct {
 	bin    string
 	config string
 	out    string
-	// tmp is the processes' TMPDIR: a killed process leaves its scratch
-	// files (the GeoPackage's) there, not in the machine's.
+	// tmp is the processes' TMPDIR. A run keeps its scratch files (the
+	// GeoPackage's) in its staging folder, so a killed one leaves none
+	// here: noScratch checks that.
 	tmp string
 	// figures is the example's key figures file; variant changes one cell.
 	figures []byte
@@ -216,6 +217,18 @@ func (r *rig) leftovers() []string {
 	return left
 }
 
+// noScratch fails the test if a run left anything in its TMPDIR.
+func (r *rig) noScratch(run string) {
+	r.t.Helper()
+	es, err := os.ReadDir(r.tmp)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for _, e := range es {
+		r.t.Errorf("%s: the run left %s in TMPDIR", run, e.Name())
+	}
+}
+
 // lockFree reports an error if a process holds the lock of out.
 func lockFree(out string) error {
 	f, err := os.Open(filepath.Join(out, ".lock"))
@@ -309,6 +322,7 @@ func (r *rig) killAt(step string) (switched bool) {
 		r.t.Fatalf("%s: the run was not killed (%v):\n%s", step, err, out)
 	}
 	r.check()
+	r.noScratch("killed at " + step)
 	cur := r.current()
 	switch {
 	case slices.Contains(afterSwitch, step):
@@ -351,6 +365,7 @@ func TestCrashAtAnyMoment(t *testing.T) {
 		h.cmd.Process.Kill()
 		<-h.exited
 		r.check()
+		r.noScratch(fmt.Sprintf("run %d", i))
 		cur := r.current()
 		switch {
 		case !killed(h.cmd):

@@ -46,7 +46,10 @@ var (
 
 // Format is the GeoPackage file format of spatial datasets.
 type Format struct {
-	// TempDir is the folder of the scratch file; empty is os.TempDir().
+	// TempDir is the folder of the scratch file. Empty is the scratch
+	// folder of the writer (pipeline.ScratchDir), which the release
+	// publisher removes with the files of a failed or killed run, and
+	// os.TempDir() for a writer without one.
 	TempDir string
 }
 
@@ -95,7 +98,11 @@ func (f Format) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder,
 		}
 		types[i] = t
 	}
-	tmp, err := os.CreateTemp(f.TempDir, "aktionsplan-*.gpkg")
+	dir := f.TempDir
+	if dir == "" {
+		dir = pipeline.ScratchDir(w)
+	}
+	tmp, err := os.CreateTemp(dir, "aktionsplan-*.gpkg")
 	if err != nil {
 		return nil, fmt.Errorf("gpkg: %w", err)
 	}

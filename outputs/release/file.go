@@ -20,6 +20,8 @@ type file struct {
 	hash   hash.Hash
 	size   int64
 	closed bool
+	// scratch is the release's folder for temporary files.
+	scratch string
 	// err is the first error of a write or of Close; such a file is never
 	// published.
 	err error
@@ -29,6 +31,11 @@ func newFile(name string, f *os.File) *file {
 	h := sha256.New()
 	return &file{name: name, f: f, hash: h, buf: bufio.NewWriterSize(io.MultiWriter(f, h), 64<<10)}
 }
+
+// ScratchDir is the folder for an encoder's temporary files: it is removed
+// with the staging folder, so a killed run leaves none in the system's
+// temporary folder. It implements pipeline.ScratchDirer.
+func (w *file) ScratchDir() string { return w.scratch }
 
 // Write writes b through the buffer.
 func (w *file) Write(b []byte) (int, error) {

@@ -39,6 +39,11 @@ const (
 	manifestName  = "manifest.json"
 	stagingPrefix = ".staging-"
 	linkPrefix    = ".current-"
+	// scratchName is the folder in the staging folder for the encoders'
+	// temporary files (pipeline.ScratchDirer). Commit removes it before the
+	// staging folder becomes the release; whatever removes a staging
+	// folder, Abort or the cleanup of a crashed run's, removes it too.
+	scratchName = ".scratch"
 )
 
 // staleAfter is how long a staging folder or temporary link must have been
@@ -78,6 +83,7 @@ type Publisher struct {
 	out     string
 	id      string
 	staging string
+	scratch string // in staging: see scratchName
 	files   map[string]*file
 	done    bool
 	// Set by a successful Commit.
@@ -114,7 +120,11 @@ func New(out, id string) (*Publisher, error) {
 	if err := os.Mkdir(staging, 0o755); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
-	return &Publisher{out: out, id: id, staging: staging, files: map[string]*file{}}, nil
+	scratch := filepath.Join(staging, scratchName)
+	if err := os.Mkdir(scratch, 0o700); err != nil {
+		return nil, errors.Join(fmt.Errorf("release: %w", err), removeIgnoringMissing(staging))
+	}
+	return &Publisher{out: out, id: id, staging: staging, scratch: scratch, files: map[string]*file{}}, nil
 }
 
 // Create creates the file name in the release. The file is written through
@@ -136,6 +146,7 @@ func (p *Publisher) Create(name string) (io.WriteCloser, error) {
 		return nil, fmt.Errorf("release: %w", err)
 	}
 	w := newFile(name, f)
+	w.scratch = p.scratch
 	p.files[name] = w
 	crashPoint("create:" + name)
 	return w, nil
@@ -161,6 +172,11 @@ func (p *Publisher) Commit(m pipeline.Manifest) (pipeline.Manifest, error) {
 	files, err := p.complete(m.Files)
 	if err != nil {
 		return pipeline.Manifest{}, p.fail(err, p.staging)
+	}
+	// Every file is closed, so no encoder needs its scratch files any more;
+	// they never become part of a release.
+	if err := os.RemoveAll(p.scratch); err != nil {
+		return pipeline.Manifest{}, p.fail(fmt.Errorf("release: %w", err), p.staging)
 	}
 	m.Files = files
 	if m.Inputs == nil {

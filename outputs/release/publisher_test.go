@@ -211,6 +211,52 @@ func TestAbort(t *testing.T) {
 	}
 }
 
+// TestScratchDir: the files of a release offer a folder for their encoders'
+// temporary files, inside the staging folder; what is left in it never
+// becomes part of the release, and Abort removes it with the rest.
+func TestScratchDir(t *testing.T) {
+	out := t.TempDir()
+	for _, commit := range []bool{true, false} {
+		p, err := New(out, "r")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := p.Create("a.gpkg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := pipeline.ScratchDir(w)
+		if dir == "" || filepath.Dir(dir) != p.staging {
+			t.Fatalf("ScratchDir = %q, want a folder in the staging folder %s", dir, p.staging)
+		}
+		// An encoder that did not remove its scratch file.
+		if err := os.WriteFile(filepath.Join(dir, "aktionsplan-1.gpkg"), []byte("scratch"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, "gpkg")
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if commit {
+			if _, err := p.Commit(pipeline.Manifest{}); err != nil {
+				t.Fatal(err)
+			}
+			if got := entries(t, filepath.Join(out, currentName)); !slices.Equal(got, []string{"a.gpkg", manifestName}) {
+				t.Errorf("the release holds %q", got)
+			}
+			if err := Verify(out); err != nil {
+				t.Error(err)
+			}
+		} else if err := p.Abort(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("commit %v: the scratch folder is still there (%v)", commit, err)
+		}
+	}
+	assertReleases(t, out, "r")
+}
+
 func TestIDCollision(t *testing.T) {
 	out := t.TempDir()
 	// An empty folder would be replaced by a plain rename: it must count as taken.
@@ -289,7 +335,7 @@ func TestCreateRejectsName(t *testing.T) {
 			if _, err := p.Create(tc.file); !errors.Is(err, tc.want) {
 				t.Errorf("Create(%q) = %v, want %v", tc.file, err, tc.want)
 			}
-			if got := entries(t, p.staging); !slices.Equal(got, []string{"a.csv"}) {
+			if got := entries(t, p.staging); !slices.Equal(got, []string{scratchName, "a.csv"}) {
 				t.Errorf("staging holds %q", got)
 			}
 		})
