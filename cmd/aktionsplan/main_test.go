@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -259,6 +260,19 @@ func TestRunInvalidKeepsCurrent(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "reports", "20261125T043000Z.html")); err == nil {
 		t.Error("the published run wrote an HTML report")
+	}
+	// Reports are written to a temporary file and renamed: none is left,
+	// and the reports are readable by the server's user.
+	reports, _ := os.ReadDir(filepath.Join(out, "reports"))
+	var names []string
+	for _, e := range reports {
+		names = append(names, e.Name())
+		if info, err := e.Info(); err != nil || info.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v (%v), want 0644", e.Name(), info.Mode(), err)
+		}
+	}
+	if want := []string{"20261125T043000Z.json", "20261125T043000Z.txt", "20261125T053000Z.html", "20261125T053000Z.json", "20261125T053000Z.txt"}; !slices.Equal(names, want) {
+		t.Errorf("reports/ holds %q, want %q", names, want)
 	}
 }
 

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -342,35 +344,34 @@ func uniqueRunID(out, id string) string {
 
 // writeReports writes the report of a run as text and JSON under
 // OUT/reports, and as an HTML page for the clerk when the run published
-// nothing. It returns the paths of the reports for people.
+// nothing. Each file appears whole or not at all, since the server may hand
+// it out while the run is still writing. It returns the paths of the
+// reports for people.
 func writeReports(out, runID string, doc report.Document, page report.Page) ([]string, error) {
-	dir := filepath.Join(out, "reports")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	base := filepath.Join(dir, runID)
+	base := filepath.Join(out, "reports", runID)
 	type format struct {
 		ext   string
-		write func(*os.File) error
+		write func(io.Writer) error
 	}
 	formats := []format{
-		{".json", func(f *os.File) error { return report.WriteJSON(f, doc) }},
-		{".txt", func(f *os.File) error { return report.WriteText(f, doc, 0) }},
+		{".json", func(w io.Writer) error { return report.WriteJSON(w, doc) }},
+		{".txt", func(w io.Writer) error { return report.WriteText(w, doc, 0) }},
 	}
 	if !doc.Valid {
-		formats = append(formats, format{".html", func(f *os.File) error { return report.WriteHTML(f, doc, page) }})
+		formats = append(formats, format{".html", func(w io.Writer) error { return report.WriteHTML(w, doc, page) }})
 	}
 	var paths []string
-	for _, w := range formats {
-		f, err := os.Create(base + w.ext)
-		if err != nil {
+	var buf bytes.Buffer
+	for _, f := range formats {
+		buf.Reset()
+		if err := f.write(&buf); err != nil {
 			return nil, err
 		}
-		if err := errors.Join(w.write(f), f.Close()); err != nil {
+		if err := writeFileAtomic(base+f.ext, buf.Bytes()); err != nil {
 			return nil, err
 		}
-		if w.ext != ".json" {
-			paths = append(paths, base+w.ext)
+		if f.ext != ".json" {
+			paths = append(paths, base+f.ext)
 		}
 	}
 	return paths, nil
