@@ -23,7 +23,7 @@ const redacted = "(personenbezogen, nicht angezeigt)"
 func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pipeline.KeyResolver, rep *pipeline.Report) pipeline.Caster {
 	c := &caster{s: s, o: o, col: make([]int, len(s.TableFields)), refs: make([]pipeline.KeyResolver, len(s.TableFields)),
 		styles: make([]numberStyle, len(s.TableFields)), uniques: make([]*valueSet, len(s.TableFields)),
-		resolved: make([]map[string]resolution, len(s.TableFields)), numbers: make([]int32, len(s.TableFields))}
+		resolved: make([]*resolutions, len(s.TableFields)), numbers: make([]int32, len(s.TableFields))}
 	for fi := range s.TableFields {
 		c.styles[fi] = newNumberStyle(&s.TableFields[fi], o.Decimal)
 	}
@@ -79,7 +79,7 @@ func (s *Schema) Bind(o pipeline.Origin, header pipeline.Row, refs map[string]pi
 			continue
 		}
 		c.refs[fi] = r
-		c.resolved[fi] = map[string]resolution{}
+		c.resolved[fi] = &resolutions{index: map[string]int32{}, last: -1}
 	}
 	for _, k := range s.PrimaryKey {
 		c.pk = append(c.pk, pipeline.Index(s.fields, k))
@@ -128,16 +128,17 @@ type caster struct {
 	// ambiguous is set once a field's ambiguous number was reported.
 	ambiguous map[int]bool
 	// resolved remembers, for each field with a foreign key, how its
-	// values resolved (nil for the other fields), and years and dates
-	// hold recent values boxed: a ledger repeats its areas, years and
-	// dates on row after row, and each would otherwise cost a look-up in
-	// the register, or an allocation, per cell.
-	resolved []map[string]resolution
+	// values resolved (nil for the other fields), and years, dates
+	// and floats hold recent values boxed: a ledger repeats its areas,
+	// years, dates and amounts on row after row, and each would otherwise
+	// cost a look-up in the register, or an allocation, per cell.
+	resolved []*resolutions
 	// numbers holds, for each field with a foreign key, the number its
 	// resolver gave the key in the record last cast, -1 for none.
 	numbers []int32
 	years   [64]intBox
 	dates   [1024]dateBox
+	floats  [256]numberBox
 }
 
 // Pos returns the position of the named field in row.
@@ -323,7 +324,7 @@ func (c *caster) castField(f *Field, fi int, raw string) (any, *pipeline.Issue) 
 		if !ok {
 			return fail(pipeline.CodeTypeError, c.typeName(fi), "Keine Zahl")
 		}
-		out = x
+		out = c.boxNumber(x)
 	case "boolean":
 		b, ok := parseBool(f, v)
 		if !ok {
@@ -454,16 +455,22 @@ func cellText(raw string) string {
 }
 
 // hasSpecialSpace reports whether s holds one of the spaces that spaces
-// replaces. Cells are short: one pass over their bytes costs less than a
-// search for each, and eight ASCII characters are skipped at a time.
+// replaces. Most cells are ASCII through and through: a tight pass, eight
+// bytes at a time and the last eight at once, finds that, and only the bytes
+// from the first other one on are searched for the spaces.
 func hasSpecialSpace(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		for i+8 <= len(s) && ascii8(s[i:i+8]) {
-			i += 8
-		}
-		if i+1 >= len(s) {
-			return false
-		}
+	i := 0
+	for i+8 <= len(s) && ascii8(s[i:i+8]) {
+		i += 8
+	}
+	if i+8 > len(s) && len(s) >= 8 && ascii8(s[len(s)-8:]) {
+		// The last eight bytes cover the rest.
+		return false
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	for ; i+1 < len(s); i++ {
 		switch {
 		case s[i] == 0xC2 && s[i+1] == 0xA0: // U+00A0
 			return true
@@ -539,14 +546,47 @@ type resolution struct {
 // reading it must not grow without bound.
 const maxResolved = 1 << 16
 
+// resolutions remembers how the values of one foreign key field resolved.
+type resolutions struct {
+	index map[string]int32 // position of each value in seen
+	seen  []resolved       // in the order the values were first seen
+	// last is the position in seen of the value resolved last, -1 for
+	// none.
+	last int32
+}
+
+// resolved is a value of a foreign key field and how it resolved.
+type resolved struct {
+	value string
+	res   resolution
+}
+
 // resolve resolves s by r, or remembers how it resolved before: a resolver
 // maps a value the same way every time, since the register does not change
 // while a table is read, and its look-up folds and sorts the parts of the
 // name for every call.
+//
+// Before the map, it tries the value of the row before and the value first
+// seen after that one: tables are mostly sorted by area, or by a project
+// number that starts with the year and the area, so that a row names the
+// area of the row before, or the next one in the order of the first pass
+// over the areas. Those two comparisons cost less than the map's hashing
+// and, in a register of thousands of areas, its misses of the processor's
+// caches.
 func (c *caster) resolve(fi int, r pipeline.KeyResolver, s string) resolution {
 	m := c.resolved[fi]
-	if res, ok := m[s]; ok {
-		return res
+	if i := int(m.last); i >= 0 {
+		if m.seen[i].value == s {
+			return m.seen[i].res
+		}
+		if i+1 < len(m.seen) && m.seen[i+1].value == s {
+			m.last++
+			return m.seen[i+1].res
+		}
+	}
+	if i, ok := m.index[s]; ok {
+		m.last = i
+		return m.seen[i].res
 	}
 	key, number, hint, ok := "", int32(-1), "", false
 	if nr, numbered := r.(pipeline.NumberedResolver); numbered {
@@ -555,9 +595,12 @@ func (c *caster) resolve(fi int, r pipeline.KeyResolver, s string) resolution {
 		key, hint, ok = r.Resolve(s)
 	}
 	res := resolution{key: key, hint: hint, number: number, ok: ok}
-	if len(m) < maxResolved {
+	if len(m.seen) < maxResolved {
 		// A cell is a slice of its whole line: keep only its text.
-		m[strings.Clone(s)] = res
+		s = strings.Clone(s)
+		m.last = int32(len(m.seen))
+		m.index[s] = m.last
+		m.seen = append(m.seen, resolved{s, res})
 	}
 	return res
 }
@@ -574,6 +617,26 @@ func (c *caster) boxInt(n int64) any {
 	b := &c.years[uint64(n)%uint64(len(c.years))]
 	if b.v == nil || b.n != n {
 		*b = intBox{n, n}
+	}
+	return b.v
+}
+
+// numberBox is a number boxed as records hold it.
+type numberBox struct {
+	bits uint64 // of the float64
+	v    any    // nil for an empty slot
+}
+
+// boxNumber returns x as records hold it, without allocating for a number
+// seen recently: the paid amount of a row mostly repeats its approved one,
+// and shares and rates with one decimal take few values.
+func (c *caster) boxNumber(x float64) any {
+	bits := math.Float64bits(x)
+	// The top bits of the bits multiplied by the golden ratio mix the
+	// digits of the fraction into the slot.
+	b := &c.floats[(bits*0x9E3779B97F4A7C15)>>56]
+	if b.v == nil || b.bits != bits {
+		*b = numberBox{bits, x}
 	}
 	return b.v
 }

@@ -809,3 +809,75 @@ func TestCastKeepsKeyNumbers(t *testing.T) {
 		t.Error("a number from a resolver without numbers")
 	}
 }
+
+// TestHasSpecialSpace puts each of the spaces, and other non-ASCII text, at
+// every place of cells of every length up to 20 bytes, across the eight-byte
+// steps of the search.
+func TestHasSpecialSpace(t *testing.T) {
+	for n := 0; n <= 20; n++ {
+		for at := 0; at <= n; at++ {
+			for _, ins := range []string{"\u00a0", "\u202f", "\u2009", "ä", "\u2003", "\xc2", "\xe2\x80"} {
+				s := strings.Repeat("a", at) + ins + strings.Repeat("b", n-at)
+				want := strings.Contains(s, "\u00a0") || strings.Contains(s, "\u202f") || strings.Contains(s, "\u2009")
+				if got := hasSpecialSpace(s); got != want {
+					t.Errorf("hasSpecialSpace(%q) = %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+// sweepAreas numbers the codes A0 to A9, each also written "Quartier A0".
+type sweepAreas struct{ calls map[string]int }
+
+func (a *sweepAreas) Resolve(v string) (string, string, bool) {
+	code, _, hint, ok := a.ResolveNumber(v)
+	return code, hint, ok
+}
+
+func (a *sweepAreas) ResolveNumber(v string) (string, int32, string, bool) {
+	a.calls[v]++
+	code := strings.TrimPrefix(v, "Quartier ")
+	if len(code) != 2 || code[0] != 'A' || code[1] < '0' || code[1] > '9' {
+		return "", 0, "meinten Sie A0 (Quartier A0)?", false
+	}
+	return code, int32(code[1] - '0'), "", true
+}
+
+// TestCastResolvesInAnyOrder casts areas in the orders that the look-up of
+// the value before and the one after it serves, and in others: each row gets
+// its own area, and each distinct value is resolved once.
+func TestCastResolvesInAnyOrder(t *testing.T) {
+	s, err := Builtin(FundUsage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &sweepAreas{calls: map[string]int{}}
+	c := s.Bind(csvOrigin(), fundHeader, map[string]pipeline.KeyResolver{"aktionsraeume": res}, &pipeline.Report{})
+	code := pipeline.Index(s.Fields(), "code")
+	var values []string
+	for pass := 0; pass < 3; pass++ {
+		for i := 0; i < 10; i++ {
+			v := "A" + strconv.Itoa(i)
+			if i%3 == 1 {
+				v = "Quartier " + v
+			}
+			values = append(values, v)
+		}
+	}
+	values = append(values, "A5", "A5", "X1", "A6", "X1", "A7", "A2", "A3", "A9", "A0", "X2", "X1", "A0", "Quartier A1")
+	for i, v := range values {
+		rec, ok := c.Cast(fundRow(i+2, "P"+strconv.Itoa(i)+"|"+v+"|2024|Projektbudget|T|V||||10||"), &pipeline.Report{})
+		wantCode, wantNumber, _, wantOK := res.ResolveNumber(v)
+		res.calls[v]--
+		n, hasNumber := c.(pipeline.KeyNumberer).KeyNumber(code)
+		if ok != wantOK || (ok && (rec[code] != wantCode || n != wantNumber || !hasNumber)) || (!ok && rec[code] != nil) {
+			t.Errorf("row %d (%q): %v, %v, number %d, %v; want %q, %v, number %d", i, v, rec[code], ok, n, hasNumber, wantCode, wantOK, wantNumber)
+		}
+	}
+	for v, n := range res.calls {
+		if n != 1 {
+			t.Errorf("%q resolved %d times, want once", v, n)
+		}
+	}
+}
