@@ -17,10 +17,17 @@ type areaIDs struct {
 	reg   *Register
 	extra map[string]int32
 	codes []string // of the numbers after the register's
+	// names are the register's area names as published values, boxed
+	// once rather than for every row that names the area.
+	names []any
 }
 
 func newAreaIDs(reg *Register) *areaIDs {
-	return &areaIDs{reg: reg, extra: map[string]int32{}}
+	names := make([]any, len(reg.areas))
+	for i, a := range reg.areas {
+		names[i] = a.Name
+	}
+	return &areaIDs{reg: reg, extra: map[string]int32{}, names: names}
 }
 
 // id returns the number of code, numbering it if it is new, and its area in
@@ -85,6 +92,15 @@ func (t *areaIDs) area(id int32) Area {
 		return t.reg.areas[id]
 	}
 	return Area{}
+}
+
+// name returns the name of the area numbered id as a published value; ""
+// outside the register.
+func (t *areaIDs) name(id int32) any {
+	if int(id) >= len(t.names) {
+		return ""
+	}
+	return t.names[id]
 }
 
 // compare orders two numbers as their codes.

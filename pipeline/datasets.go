@@ -89,8 +89,9 @@ func newPublicLayout(fields []Field) publicLayout {
 	return l
 }
 
-// values appends the values of publicColumns for one record to vals.
-func (l publicLayout) values(vals []any, rec Record, areaName string) []any {
+// values appends the values of publicColumns for one record to vals, with
+// areaName after the code.
+func (l publicLayout) values(vals []any, rec Record, areaName any) []any {
 	for _, i := range l {
 		if i < 0 {
 			vals = append(vals, areaName)

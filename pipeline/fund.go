@@ -132,7 +132,7 @@ func (j *Job) readFund(ctx context.Context, reg *Register, res *Result, w *datas
 			rec[traegerIdx] = "Privatperson"
 		}
 		if w != nil && werr == nil && rep.Valid() {
-			werr = w.Write(Feature{ID: code, Values: public.values(w.values(len(public)), rec, a.Name)})
+			werr = w.Write(Feature{ID: code, Values: public.values(w.values(len(public)), rec, fu.ids.name(id))})
 		}
 		fu.add(id, fv, rec, row, c, j.Rules)
 	})

@@ -103,7 +103,7 @@ func (kf *keyFigures) features() func(values func(int) []any) iter.Seq[Feature] 
 			public := newPublicLayout(kf.fields)
 			for _, e := range kf.keys() {
 				kf.values.recordInto(rec, e.Value)
-				if !yield(Feature{ID: kf.ids.code(e.Key.Area), Values: public.values(values(len(public)), rec, kf.ids.area(e.Key.Area).Name)}) {
+				if !yield(Feature{ID: kf.ids.code(e.Key.Area), Values: public.values(values(len(public)), rec, kf.ids.name(e.Key.Area))}) {
 					return
 				}
 			}
