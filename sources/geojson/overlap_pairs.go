@@ -413,7 +413,7 @@ func (o *overlapTester) pieceInside(side int, poly *outline, box orb.Bound) bool
 	o.group(side)
 	free := 0
 	for k := range own {
-		s := own[k].segment
+		s, sb := own[k].segment, &own[k].box
 		if s[0] == s[1] {
 			continue // no piece has a length
 		}
@@ -427,7 +427,10 @@ func (o *overlapTester) pieceInside(side int, poly *outline, box orb.Bound) bool
 				continue
 			}
 			for _, v := range t {
-				if v != s[0] && v != s[1] && onSegment(v, s) {
+				// onSegment(v, s) with s's box at hand, written out: the
+				// test of most vertices near an edge, too long to inline.
+				if v != s[0] && v != s[1] && v[0] >= sb.Min[0] && v[0] <= sb.Max[0] && v[1] >= sb.Min[1] && v[1] <= sb.Max[1] &&
+					turn(s[0], s[1], v) == 0 {
 					o.cuts = append(o.cuts, param(s, v))
 				}
 			}
