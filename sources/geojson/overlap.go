@@ -48,11 +48,8 @@ func (fr *fileReader) checkOverlaps(areas []area) {
 	}
 	runs := make([]run, 0, n)
 	for i, a := range areas {
-		n := len(runs)
-		runs = appendRuns(runs, a.src)
-		outlines[i] = outline{mp: a.src, bound: a.src.Bound()}
+		outlines[i], runs = appendOutline(runs, a.src)
 		bounds[i] = outlines[i].bound
-		outlines[i].runs = runs[n:len(runs):len(runs)]
 	}
 	pairs := candidatePairs(bounds)
 	may := mayOverlapAll(fr.ctx, outlines, pairs)

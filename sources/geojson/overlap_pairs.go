@@ -2,6 +2,7 @@ package geojson
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -25,13 +26,20 @@ func candidatePairs(bounds []orb.Bound) [][2]int {
 	for k := range sorted {
 		sorted[k] = bounds[w.index(k)]
 	}
+	west := make([]float64, len(bounds))
+	for k := range west {
+		west[k] = w.west(k)
+	}
 	var keys []uint64 // j<<32 | i, to sort by j and then i
 	for x, a := range sorted {
 		for y := x + 1; y < len(sorted); y++ {
-			if w.west(y) > a.Max[0] {
+			if west[y] > a.Max[0] {
 				break
 			}
-			if b := sorted[y]; b.Min[0] <= a.Max[0] && b.Max[0] >= a.Min[0] && b.Min[1] <= a.Max[1] && b.Max[1] >= a.Min[1] {
+			// Most boxes in reach lie above or below a, in no order a
+			// processor could predict: the test does not branch.
+			b := &sorted[y]
+			if b2i(b.Min[0] <= a.Max[0])&b2i(b.Max[0] >= a.Min[0])&b2i(b.Min[1] <= a.Max[1])&b2i(b.Max[1] >= a.Min[1]) != 0 {
 				i, j := w.index(x), w.index(y)
 				keys = append(keys, uint64(max(i, j))<<32|uint64(min(i, j)))
 			}
@@ -116,11 +124,17 @@ type run struct {
 const runEdges = 8
 
 func newOutline(mp orb.MultiPolygon) outline {
-	return outline{mp: mp, bound: mp.Bound(), runs: appendRuns(nil, mp)}
+	ol, _ := appendOutline(nil, mp)
+	return ol
 }
 
-// appendRuns appends the runs of mp to out.
-func appendRuns(out []run, mp orb.MultiPolygon) []run {
+// appendOutline returns the outline of mp, with its runs appended to runs,
+// and runs. Its bound is the one orb.MultiPolygon.Bound computes, that of
+// the outer rings, gathered from the boxes of their runs on the way: each
+// point of a ring of an area (four points at least) is in a run.
+func appendOutline(runs []run, mp orb.MultiPolygon) (outline, []run) {
+	n := len(runs)
+	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	for i, p := range mp {
 		for k, r := range p {
 			for from := 0; from+1 < len(r); from += runEdges {
@@ -130,11 +144,15 @@ func appendRuns(out []run, mp orb.MultiPolygon) []run {
 					b.Min = orb.Point{min(b.Min[0], pt[0]), min(b.Min[1], pt[1])}
 					b.Max = orb.Point{max(b.Max[0], pt[0]), max(b.Max[1], pt[1])}
 				}
-				out = append(out, run{b, int32(i), int32(k), int32(from), int32(to)})
+				runs = append(runs, run{b, int32(i), int32(k), int32(from), int32(to)})
+				if k == 0 {
+					bound.Min = orb.Point{min(bound.Min[0], b.Min[0]), min(bound.Min[1], b.Min[1])}
+					bound.Max = orb.Point{max(bound.Max[0], b.Max[0]), max(bound.Max[1], b.Max[1])}
+				}
 			}
 		}
 	}
-	return out
+	return outline{mp: mp, bound: bound, runs: runs[n:len(runs):len(runs)]}, runs
 }
 
 // contains reports whether p lies inside the area by the even-odd rule over
@@ -176,13 +194,17 @@ func (ol *outline) contains(p orb.Point) bool {
 type overlapTester struct {
 	// own[0] holds the edges of a near b, own[1] those of b near a.
 	own [2][]boxedSegment
-	// pairs holds the indices of edges of a and b whose boxes meet.
-	pairs  [][2]int32
-	active [2][]int32
-	cuts   []float64
-	// start, near and fill group pairs by the edges of one area.
-	start, near, fill []int32
-	// found and order are the scratch of sortWest.
+	// pairs holds the indices of edges of a and b whose boxes meet;
+	// byFirst is set when they are in order of the edge of a.
+	pairs   [][2]int32
+	byFirst bool
+	active  [2][]int32
+	cuts    []float64
+	// start and near group pairs by the edges of one area.
+	start, near []int32
+	// west[side] holds the west ends of own[side] as sortWest rounded
+	// them; found and order are the scratch of sortWest.
+	west  [2][]float64
 	found []boxedSegment
 	order westOrder
 }
@@ -190,8 +212,6 @@ type overlapTester struct {
 type boxedSegment struct {
 	segment
 	box orb.Bound
-	// west is box.Min[0] rounded down, as the sweep sorted it.
-	west float64
 }
 
 // mayOverlap is mayOverlap for the outlines of two areas.
@@ -206,7 +226,7 @@ func (o *overlapTester) mayOverlap(a, b outline) bool {
 		// Neither boundary near the other: one may hold the other whole.
 		return true
 	}
-	if len(sa)*len(sb) <= 400 {
+	if len(sa)*len(sb) <= 1000 {
 		o.allPairs() // cheaper than sorting for the few edges of neighbours
 	} else {
 		o.sortWest(0)
@@ -224,21 +244,30 @@ func (o *overlapTester) mayOverlap(a, b outline) bool {
 // group fills start and near with the edges of the other area paired with
 // each edge of own[side]: those of edge k are near[start[k]:start[k+1]].
 func (o *overlapTester) group(side int) {
-	o.start = slices.Grow(o.start[:0], len(o.own[side])+1)[:len(o.own[side])+1]
+	n := len(o.own[side])
+	o.start = slices.Grow(o.start[:0], n+1)[:n+1]
 	clear(o.start)
 	for _, p := range o.pairs {
 		o.start[p[side]+1]++
 	}
-	for k := 1; k < len(o.start); k++ {
+	for k := 1; k <= n; k++ {
 		o.start[k] += o.start[k-1]
 	}
 	o.near = slices.Grow(o.near[:0], len(o.pairs))[:len(o.pairs)]
-	fill := append(o.fill[:0], o.start[:len(o.start)-1]...)
-	for _, p := range o.pairs {
-		o.near[fill[p[side]]] = p[1-side]
-		fill[p[side]]++
+	if side == 0 && o.byFirst {
+		for k, p := range o.pairs {
+			o.near[k] = p[1]
+		}
+		return
 	}
-	o.fill = fill
+	// Each pair goes to the next free place of its edge, start[k] moving
+	// on to start[k+1]; then start is moved back by one edge.
+	for _, p := range o.pairs {
+		o.near[o.start[p[side]]] = p[1-side]
+		o.start[p[side]]++
+	}
+	copy(o.start[1:], o.start[:n])
+	o.start[0] = 0
 }
 
 // sortWest sorts the edges of own[side] by their west end. The sort moves
@@ -246,42 +275,54 @@ func (o *overlapTester) group(side int) {
 func (o *overlapTester) sortWest(side int) {
 	o.found = append(o.found[:0], o.own[side]...)
 	o.order.sort(len(o.found), func(k int) float64 { return o.found[k].box.Min[0] })
-	out := o.own[side][:0]
+	out, west := o.own[side][:0], o.west[side][:0]
 	for k := range o.order.keys {
-		s := o.found[o.order.index(k)]
-		s.west = o.order.west(k)
-		out = append(out, s)
+		out = append(out, o.found[o.order.index(k)])
+		west = append(west, o.order.west(k))
 	}
-	o.own[side] = out
+	o.own[side], o.west[side] = out, west
 }
 
 // allPairs fills pairs with the edges of a and b whose boxes meet, testing
-// every pair.
+// every pair. The loop does not branch on the test, which neighbours pass
+// and fail in no pattern a processor could predict: each pair is written
+// and kept by counting it.
 func (o *overlapTester) allPairs() {
-	o.pairs = o.pairs[:0]
-	for i, s := range o.own[0] {
-		x := s.box
-		for j, t := range o.own[1] {
-			if y := t.box; y.Max[0] >= x.Min[0] && y.Min[0] <= x.Max[0] && y.Min[1] <= x.Max[1] && x.Min[1] <= y.Max[1] {
-				o.pairs = append(o.pairs, [2]int32{int32(i), int32(j)})
-			}
+	own, other := o.own[0], o.own[1]
+	pairs := slices.Grow(o.pairs[:0], len(own)*len(other))[:len(own)*len(other)]
+	n := 0
+	for i := range own {
+		x := own[i].box
+		for j := range other {
+			y := &other[j].box
+			pairs[n] = [2]int32{int32(i), int32(j)}
+			n += b2i(y.Max[0] >= x.Min[0]) & b2i(y.Min[0] <= x.Max[0]) & b2i(y.Min[1] <= x.Max[1]) & b2i(x.Min[1] <= y.Max[1])
 		}
 	}
+	o.pairs, o.byFirst = pairs[:n], true
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // sweep fills pairs with the edges of a and b, sorted by west end, whose
 // boxes meet.
 func (o *overlapTester) sweep() {
-	o.pairs = o.pairs[:0]
+	o.pairs, o.byFirst = o.pairs[:0], false
 	var next [2]int
 	for next[0] < len(o.own[0]) || next[1] < len(o.own[1]) {
 		side := 1
-		if next[1] >= len(o.own[1]) || next[0] < len(o.own[0]) && o.own[0][next[0]].west <= o.own[1][next[1]].west {
+		if next[1] >= len(o.own[1]) || next[0] < len(o.own[0]) && o.west[0][next[0]] <= o.west[1][next[1]] {
 			side = 0
 		}
 		k := next[side]
 		next[side]++
-		x, west, other := o.own[side][k].box, o.own[side][k].west, o.own[1-side]
+		x, west, other := o.own[side][k].box, o.west[side][k], o.own[1-side]
 		act := o.active[1-side][:0]
 		for _, q := range o.active[1-side] {
 			if y := other[q].box; y.Max[0] >= west {
@@ -315,21 +356,24 @@ func intersection(a, b orb.Bound) (orb.Bound, bool) {
 }
 
 // segmentsIn appends to out the edges of the area whose box meets box.
+// Neither test branches on its parts (see allPairs).
 func segmentsIn(out []boxedSegment, ol outline, box orb.Bound) []boxedSegment {
 	for _, u := range ol.runs {
-		if u.box.Min[0] > box.Max[0] || u.box.Max[0] < box.Min[0] || u.box.Min[1] > box.Max[1] || u.box.Max[1] < box.Min[1] {
+		if b2i(u.box.Min[0] > box.Max[0])|b2i(u.box.Max[0] < box.Min[0])|b2i(u.box.Min[1] > box.Max[1])|b2i(u.box.Max[1] < box.Min[1]) != 0 {
 			continue
 		}
-		r := ol.mp[u.poly][u.ring]
-		for k := u.from + 1; k <= u.to; k++ {
-			s := segment{r[k-1], r[k]}
+		r := ol.mp[u.poly][u.ring][u.from : u.to+1]
+		out = slices.Grow(out, len(r)-1)
+		p := r[0]
+		for _, q := range r[1:] {
 			b := orb.Bound{
-				Min: orb.Point{min(s[0][0], s[1][0]), min(s[0][1], s[1][1])},
-				Max: orb.Point{max(s[0][0], s[1][0]), max(s[0][1], s[1][1])},
+				Min: orb.Point{min(p[0], q[0]), min(p[1], q[1])},
+				Max: orb.Point{max(p[0], q[0]), max(p[1], q[1])},
 			}
-			if b.Min[0] <= box.Max[0] && b.Max[0] >= box.Min[0] && b.Min[1] <= box.Max[1] && b.Max[1] >= box.Min[1] {
-				out = append(out, boxedSegment{segment: s, box: b})
+			if b2i(b.Min[0] <= box.Max[0])&b2i(b.Max[0] >= box.Min[0])&b2i(b.Min[1] <= box.Max[1])&b2i(b.Max[1] >= box.Min[1]) != 0 {
+				out = append(out, boxedSegment{segment: segment{p, q}, box: b})
 			}
+			p = q
 		}
 	}
 	return out
@@ -344,8 +388,11 @@ func turn(p, q, r orb.Point) float64 {
 // crosses reports whether s and t cross at a point inside both.
 func crosses(s, t segment) bool {
 	d1, d2 := turn(s[0], s[1], t[0]), turn(s[0], s[1], t[1])
+	if !(d1 > 0 && d2 < 0 || d1 < 0 && d2 > 0) {
+		return false // t's ends are not on either side of s: most pairs
+	}
 	d3, d4 := turn(t[0], t[1], s[0]), turn(t[0], t[1], s[1])
-	return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))
+	return d3 > 0 && d4 < 0 || d3 < 0 && d4 > 0
 }
 
 // onSegment reports whether p lies on s, ends included.
@@ -365,37 +412,41 @@ func (o *overlapTester) pieceInside(side int, poly *outline, box orb.Bound) bool
 	own, other := o.own[side], o.own[1-side]
 	o.group(side)
 	free := 0
-	for k, bs := range own {
-		s := bs.segment
+	for k := range own {
+		s, sb := own[k].segment, &own[k].box
+		if s[0] == s[1] {
+			continue // no piece has a length
+		}
 		near := o.near[o.start[k]:o.start[k+1]]
-		shared := func(piece segment) bool {
-			for _, q := range near {
-				t := other[q].segment
-				if t == piece || (t[0] == piece[1] && t[1] == piece[0]) {
-					return true
-				}
-			}
-			return false
-		}
-		onNear := func(m orb.Point) bool {
-			for _, q := range near {
-				if onSegment(m, other[q].segment) {
-					return true
-				}
-			}
-			return false
-		}
 		o.cuts = o.cuts[:0]
+		shared := false
 		for _, q := range near {
-			for _, v := range other[q].segment {
-				if v != s[0] && v != s[1] && onSegment(v, s) {
+			t := &other[q].segment
+			if t[0] == s[0] && t[1] == s[1] || t[0] == s[1] && t[1] == s[0] {
+				shared = true // its ends are s's, which cut nothing
+				continue
+			}
+			for _, v := range t {
+				// onSegment(v, s) with s's box at hand, written out: the
+				// test of most vertices near an edge, too long to inline.
+				if v != s[0] && v != s[1] && v[0] >= sb.Min[0] && v[0] <= sb.Max[0] && v[1] >= sb.Min[1] && v[1] <= sb.Max[1] &&
+					turn(s[0], s[1], v) == 0 {
 					o.cuts = append(o.cuts, param(s, v))
 				}
 			}
 		}
-		if len(o.cuts) > 1 {
-			slices.Sort(o.cuts)
+		if len(o.cuts) == 0 {
+			// Most edges: one piece, the edge itself.
+			if shared {
+				continue
+			}
+			free++
+			if midInside(s, near, other, poly, box) {
+				return true
+			}
+			continue
 		}
+		slices.Sort(o.cuts)
 		from := s[0]
 		for c := 0; c <= len(o.cuts); c++ {
 			to := s[1]
@@ -404,20 +455,43 @@ func (o *overlapTester) pieceInside(side int, poly *outline, box orb.Bound) bool
 			}
 			piece := segment{from, to}
 			from = to
-			if piece[0] == piece[1] || shared(piece) {
+			if piece[0] == piece[1] || sharedPiece(piece, near, other) {
 				continue
 			}
 			free++
-			m := orb.Point{(piece[0][0] + piece[1][0]) / 2, (piece[0][1] + piece[1][1]) / 2}
-			if !box.Contains(m) || onNear(m) {
-				continue
-			}
-			if poly.contains(m) {
+			if midInside(piece, near, other, poly, box) {
 				return true
 			}
 		}
 	}
 	return free == 0
+}
+
+// sharedPiece reports whether piece is one of the edges near, either way
+// round.
+func sharedPiece(piece segment, near []int32, other []boxedSegment) bool {
+	for _, q := range near {
+		t := &other[q].segment
+		if t[0] == piece[0] && t[1] == piece[1] || t[0] == piece[1] && t[1] == piece[0] {
+			return true
+		}
+	}
+	return false
+}
+
+// midInside reports whether the midpoint of piece lies in box, on none of
+// the edges near, and inside poly.
+func midInside(piece segment, near []int32, other []boxedSegment, poly *outline, box orb.Bound) bool {
+	m := orb.Point{(piece[0][0] + piece[1][0]) / 2, (piece[0][1] + piece[1][1]) / 2}
+	if !box.Contains(m) {
+		return false
+	}
+	for _, q := range near {
+		if onSegment(m, other[q].segment) {
+			return false
+		}
+	}
+	return poly.contains(m)
 }
 
 // param is where v lies along s, from 0 at its start to 1 at its end.

@@ -102,7 +102,7 @@ func (rd Reader) ReadBoundariesContext(ctx context.Context, name string, r io.Re
 		return nil, nil
 	}
 	pre := fr.prepareAll(doc.features)
-	var areas []area
+	areas := make([]area, 0, len(doc.features))
 	for i := range doc.features {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
