@@ -230,7 +230,8 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	areasDS := j.areasDataset()
 	second := out.start([]datasetRows{{j.sumsDataset(), fund.features()}, {areasDS, allRows(areas)}})
 	defer func() { second.end(!res.Published) }()
-	prep := prepare(j.Documents, &ReleaseInfo{About: j.About, Areas: areas, AreaDataset: areasDS, Bound: areasBound(areas)})
+	bound := areasBound(areas) // a pass over every position: once
+	prep := prepare(j.Documents, &ReleaseInfo{About: j.About, Areas: areas, AreaDataset: areasDS, Bound: bound})
 	defer prep.wait()
 	if err := actions.Close(); err != nil {
 		return res, err
@@ -245,7 +246,7 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		return res, ErrUnchanged
 	}
 	now := j.Now().UTC()
-	rel := out.info(j.RunID, now, j.About, areasDS, areas)
+	rel := out.info(j.RunID, now, j.About, areasDS, areas, bound)
 	for _, d := range prep.documents() {
 		if err := out.document(d, rel); err != nil {
 			return res, err

@@ -604,10 +604,11 @@ func (r *release) repanic() {
 	}
 }
 
-// info describes the datasets written so far for the documents.
-func (r *release) info(runID string, t time.Time, about About, areasDS *Dataset, areas []Feature) *ReleaseInfo {
+// info describes the datasets written so far for the documents; bound is
+// areasBound(areas).
+func (r *release) info(runID string, t time.Time, about About, areasDS *Dataset, areas []Feature, bound orb.Bound) *ReleaseInfo {
 	rel := &ReleaseInfo{RunID: runID, Time: t, About: about, FirstYear: r.first, LastYear: r.last,
-		Areas: areas, AreaDataset: areasDS, Bound: areasBound(areas)}
+		Areas: areas, AreaDataset: areasDS, Bound: bound}
 	rel.Datasets = append(rel.Datasets, r.datasets...)
 	sort.Slice(rel.Datasets, func(i, j int) bool { return rel.Datasets[i].Name < rel.Datasets[j].Name })
 	return rel
