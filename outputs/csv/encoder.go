@@ -8,7 +8,6 @@
 package csv
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io"
 	"strconv"
@@ -79,10 +78,25 @@ func (e *encoder) Write(f pipeline.Feature) error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		var err error
-		if b, err = appendText(b, v); err != nil {
-			e.buf = b[:start] // the row is written whole or not at all
-			return fmt.Errorf("csv: column %s: %w", e.cols[i].Name, err)
+		// Texts and amounts, most of the fields, are told apart here, in
+		// one type switch; the other values take appendValue's.
+		switch v := v.(type) {
+		case string:
+			if pipeline.FormulaLike(v) {
+				b = appendFormulaLike(b, v)
+			} else {
+				b = appendField(b, v)
+			}
+		case float64:
+			b = appendNumber(b, v)
+		default:
+			// Numbers, booleans and dates hold no comma, quote, line
+			// break or leading space, so they are never quoted.
+			var err error
+			if b, err = appendValue(b, v); err != nil {
+				e.buf = b[:start] // the row is written whole or not at all
+				return fmt.Errorf("csv: column %s: %w", e.cols[i].Name, err)
+			}
 		}
 	}
 	e.buf = append(b, '\r', '\n')
@@ -125,24 +139,15 @@ func Text(v any) (string, error) {
 	return string(b), err
 }
 
-// appendText appends v as a CSV field: the text of Text, quoted where
-// needed.
-func appendText(b []byte, v any) ([]byte, error) {
-	if s, ok := v.(string); ok {
-		if pipeline.FormulaLike(s) {
-			start := len(b)
-			b = append(append(b, '\''), s...)
-			if !needsQuotes(b[start:]) {
-				return b, nil
-			}
-			// Rare: quote a copy of the text the apostrophe went before.
-			return appendQuoted(b[:start], "'"+s), nil
-		}
-		return appendField(b, s), nil
+// appendFormulaLike appends the field of a formula-like text s: s after an
+// apostrophe, quoted where needed. Such a field begins with the
+// apostrophe, so only the bytes of s can make it need quotes.
+func appendFormulaLike(b []byte, s string) []byte {
+	if !hasSpecial(s) {
+		return append(append(b, '\''), s...)
 	}
-	// Numbers, booleans and dates hold no comma, quote, line break or
-	// leading space, so they are never quoted.
-	return appendValue(b, v)
+	// Rare: quote a copy of the text the apostrophe went before.
+	return appendQuoted(b, "'"+s)
 }
 
 // appendValue appends the text of a value that is not a string, or of a
@@ -159,14 +164,20 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	case int64:
 		return strconv.AppendInt(b, v, 10), nil
 	case float64:
-		// Amounts are in cents: two decimals take the fast path.
-		return pipeline.AppendDecimal(b, v, 2), nil
+		return appendNumber(b, v), nil
 	case bool:
 		return strconv.AppendBool(b, v), nil
 	case time.Time:
 		return appendDate(b, v), nil
 	}
 	return b, fmt.Errorf("unsupported value type %T", v)
+}
+
+// appendNumber appends v as strconv.AppendFloat(b, v, 'f', -1, 64) does.
+// Amounts are in cents: two decimals take pipeline.AppendDecimal's fast
+// path.
+func appendNumber(b []byte, v float64) []byte {
+	return pipeline.AppendDecimal(b, v, 2)
 }
 
 // appendDate appends t as YYYY-MM-DD, as t.Format("2006-01-02") does.
@@ -182,58 +193,71 @@ func appendDate(b []byte, t time.Time) []byte {
 // appendField appends s as encoding/csv's Writer with UseCRLF writes a
 // field: as it is, or quoted when needsQuotes says so.
 func appendField(b []byte, s string) []byte {
-	start := len(b)
-	b = append(b, s...)
-	if !needsQuotes(b[start:]) {
-		return b
+	if !needsQuotes(s) {
+		return append(b, s...)
 	}
-	return appendQuoted(b[:start], s)
+	return appendQuoted(b, s)
 }
 
 // needsQuotes is encoding/csv's rule with a comma as separator: a field
 // with a comma, quote, carriage return or line feed, one that begins with
 // white space, and the field \. (which PostgreSQL reads as end of data).
-func needsQuotes(f []byte) bool {
+func needsQuotes(f string) bool {
 	if len(f) == 0 {
 		return false
 	}
-	if hasSpecial(f) {
-		return true
-	}
 	if c := f[0]; c < utf8.RuneSelf {
-		if c == '\\' && len(f) == 2 && f[1] == '.' {
+		if c == ' ' || ('\t' <= c && c <= '\r') || f == `\.` {
 			return true
 		}
-		return c == ' ' || ('\t' <= c && c <= '\r')
+	} else if r, _ := utf8.DecodeRuneInString(f); unicode.IsSpace(r) {
+		return true
 	}
-	r, _ := utf8.DecodeRune(f)
-	return unicode.IsSpace(r)
+	return hasSpecial(f)
 }
 
 // hasSpecial reports whether f holds a comma, quote, carriage return or
 // line feed. It tests eight bytes at a time, since most of the time of a
-// row went into this test: a byte of x equal to c is a zero byte of x^c,
-// and a word has a zero byte exactly when (y-0x01…)&^y&0x80… is not 0.
-func hasSpecial(f []byte) bool {
-	if len(f) < 8 {
-		var special byte
-		for _, c := range f {
-			special |= quoteBytes[c]
+// row went into this test: the last word may overlap the one before, and a
+// field of four to seven bytes is tested as one word of its first and its
+// last four bytes.
+func hasSpecial(f string) bool {
+	n := len(f)
+	switch {
+	case n >= 8:
+		for i := 0; i < n-8; i += 8 {
+			if hasSpecial8(load64(f[i:])) {
+				return true
+			}
 		}
-		return special != 0
+		return hasSpecial8(load64(f[n-8:]))
+	case n >= 4:
+		return hasSpecial8(uint64(load32(f)) | uint64(load32(f[n-4:]))<<32)
 	}
-	for {
-		if hasSpecial8(binary.LittleEndian.Uint64(f)) {
-			return true
-		}
-		if len(f) <= 8 {
-			return false
-		}
-		f = f[min(8, len(f)-8):] // the last word may overlap the one before
+	var special byte
+	for i := range n {
+		special |= quoteBytes[f[i]]
 	}
+	return special != 0
 }
 
-// hasSpecial8 is hasSpecial of the eight bytes of x.
+// load64 is binary.LittleEndian.Uint64 of the first eight bytes of s,
+// which compiles to one load.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// load32 is load64 of four bytes.
+func load32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+// hasSpecial8 is hasSpecial of the eight bytes of x: a byte of x equal to
+// c is a zero byte of x^c, and a word has a zero byte exactly when
+// (y-0x01…)&^y&0x80… is not 0.
 func hasSpecial8(x uint64) bool {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	a, b, c, d := x^(lo*','), x^(lo*'"'), x^(lo*'\r'), x^(lo*'\n')

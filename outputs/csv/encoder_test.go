@@ -173,3 +173,19 @@ func TestTextDates(t *testing.T) {
 		}
 	}
 }
+
+// hasSpecial finds every byte value at every place of fields of every
+// length its word tests treat apart.
+func TestHasSpecial(t *testing.T) {
+	for n := range 25 {
+		for pos := range n {
+			for c := range 256 {
+				f := []byte(strings.Repeat("a", n))
+				f[pos] = byte(c)
+				if got, want := hasSpecial(string(f)), strings.ContainsAny(string(f), ",\"\r\n"); got != want {
+					t.Errorf("hasSpecial(%q) = %v, want %v", f, got, want)
+				}
+			}
+		}
+	}
+}

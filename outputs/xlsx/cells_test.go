@@ -39,7 +39,7 @@ func encodeBySetRow(t testing.TB, ds *pipeline.Dataset, features []pipeline.Feat
 	for _, f := range features {
 		row := make([]any, len(f.Values))
 		for i, v := range f.Values {
-			if err := e.cols[i].check(v); err != nil {
+			if _, err := e.cols[i].appendCell(nil, &piece{}, v); err != nil {
 				t.Fatalf("row %d: %v", e.rows+2, err)
 			}
 			if v == nil {
@@ -370,5 +370,166 @@ func TestAbortLeavesNothing(t *testing.T) {
 	}
 	if err := enc.Close(); !errors.Is(err, ErrClosed) {
 		t.Errorf("Close after Abort: %v, want ErrClosed", err)
+	}
+}
+
+// appendFloatStrconv is appendFloat as it was before its fast path: all
+// through strconv. It is the reference for appendFloat.
+func appendFloatStrconv(dst []byte, v float64) []byte {
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, v, 'f', -1, 64)
+	if math.Abs(v) == math.MaxFloat64 {
+		return dst
+	}
+	num := dst[start:]
+	decimal := bytes.IndexByte(num, '.')
+	significant := 0
+	for i, c := range num {
+		if c < '0' || c > '9' || significant == 0 && c == '0' {
+			continue
+		}
+		significant++
+		if significant <= maxPrecision {
+			continue
+		}
+		if decimal >= 0 && i > decimal {
+			return dst[:start+len(bytes.TrimSuffix(num[:i], []byte(".")))]
+		}
+		if decimal < 0 {
+			decimal = len(num)
+		}
+		for ; i < decimal; i++ {
+			num[i] = '0'
+		}
+		return dst[:start+decimal]
+	}
+	return dst
+}
+
+func TestAppendFloat(t *testing.T) {
+	for _, v := range []float64{
+		0, math.Copysign(0, -1), 1, -1, 0.1, 0.1 + 0.2, 0.005, -0.005, 0.01, 0.015, 0.05, 1.005, 23.4, 366.19,
+		1234567.89, -1234567.89, 4108.81, 226000, 1e13, 99999999999.99, 999999999999.99, -999999999999.99,
+		9999999999999.99, 1e14, 1e15, 123456789012345.6, 1e16, 1e21, 1e22, 9007199254740993, 1.0 / 7,
+		5e-324, math.SmallestNonzeroFloat64, math.MaxFloat64, -math.MaxFloat64, 1e300, 2.5e-7,
+		math.NaN(), math.Inf(1), math.Inf(-1),
+	} {
+		got, want := appendFloat([]byte("x"), v), appendFloatStrconv([]byte("x"), v)
+		if string(got) != string(want) {
+			t.Errorf("appendFloat(%v) = %s, want %s", v, got[1:], want[1:])
+		}
+	}
+	if got := string(appendFloat(nil, 1234567.89)); got != "1234567.89" {
+		t.Errorf("appendFloat(1234567.89) = %s", got)
+	}
+}
+
+// FuzzAppendFloat checks appendFloat against strconv for arbitrary floats
+// and, since the fuzzer seldom finds them, for the same values rounded to
+// cents and to fewer digits, which take the fast path.
+func FuzzAppendFloat(f *testing.F) {
+	for _, v := range []float64{0, math.Copysign(0, -1), 0.1 + 0.2, 0.005, 1234567.89, 1e15, 1e21, 5e-324, 1.0 / 7, -4108.81, math.MaxFloat64} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v float64) {
+		for _, x := range []float64{v, math.Round(v*100) / 100, math.Round(v) / 100, math.Round(v*10) / 10, v / 1e6, math.Round(v/1e6*100) / 100, math.Trunc(v)} {
+			got, want := appendFloat([]byte("x"), x), appendFloatStrconv([]byte("x"), x)
+			if string(got) != string(want) {
+				t.Errorf("appendFloat(%v) = %s, want %s", x, got[1:], want[1:])
+			}
+		}
+	})
+}
+
+// appendTextSimple is appendText in separate passes: checkText, then the
+// escapes. It is the reference for appendText.
+func appendTextSimple(dst []byte, s string) ([]byte, error) {
+	if err := checkText(s); err != nil {
+		return dst, err
+	}
+	if strings.Contains(s, "_x") {
+		return append(dst, bstrMarshal(string(appendEscaped(nil, s)))...), nil
+	}
+	return appendEscaped(dst, s), nil
+}
+
+func FuzzAppendText(f *testing.F) {
+	long := strings.Repeat("ä", maxCellChars)
+	for _, s := range []string{
+		"", "Quartier ABC", "Förderverein ABC e.V.", "Dezernat für Arbeit, Gesundheit, Soziales", "a\tb\r\nc", `<&>"'#`,
+		"12345678<", "1234567>", "_x0041_", "abcdefgh_x0041_", "_x005F_x0041_", "x_", "__", "\x01", "abcdefgh\x7f\x01",
+		"Stra\xdfe", "\x01\xff", "\uFFFE", "\uFFFF\xff", "ä😀\uFFFD", "\xed\xa0\x80", long, long + "a", long + "\x01",
+		strings.Repeat("abc&defg", 5), strings.Repeat("😀", maxCellChars/2+1),
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := appendText([]byte("x"), s)
+		want, wantErr := appendTextSimple([]byte("x"), s)
+		if err != wantErr {
+			t.Fatalf("appendText(%q) error %v, want %v", s, err, wantErr)
+		}
+		if err == nil && string(got) != string(want) {
+			t.Errorf("appendText(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// appendDate writes the days of the years Excel knows as excelTime and
+// appendSerial do: in UTC every day up to 2300, past excelize's 29
+// February 1900 and the 290 years of its steps of durations, and every few
+// days after; in time zones on either side of UTC every few days, and at
+// times of day, which take appendSerial.
+func TestAppendDate(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("CET", 3600), time.FixedZone("", -(9*3600 + 30*60)), time.FixedZone("", 14*3600)}
+	var got, want []byte
+	for i, loc := range zones {
+		for d := time.Date(1900, 1, 1, 0, 0, 0, 0, loc); d.Year() <= 9999; {
+			for _, v := range []time.Time{d, d.Add(time.Nanosecond), d.Add(-time.Second), d.Add(13 * time.Hour)} {
+				if y := v.Year(); y < 1900 || y > 9999 || v != d && d.YearDay()%17 != 0 {
+					continue
+				}
+				got, want = appendDate(got[:0], v), appendSerial(want[:0], excelTime(v))
+				if string(got) != string(want) {
+					t.Fatalf("appendDate(%v) = %s, want %s", v, got, want)
+				}
+			}
+			switch {
+			case i > 0:
+				d = d.AddDate(0, 0, 13)
+			case d.Year() < 2300:
+				d = d.AddDate(0, 0, 1)
+			default:
+				d = d.AddDate(0, 0, 5)
+			}
+		}
+	}
+}
+
+func TestAppendInt(t *testing.T) {
+	vals := []int64{math.MinInt64, math.MinInt64 + 1, -1e8, -1, math.MaxInt64, 1e8 - 1, 1e8, 1e8 + 1}
+	for v := range int64(100_000) {
+		vals = append(vals, v)
+	}
+	for k := int64(10); k <= 1e9; k *= 10 {
+		vals = append(vals, k-1, k, k+1)
+	}
+	for _, v := range vals {
+		if got, want := appendInt([]byte("x"), v), strconv.AppendInt([]byte("x"), v, 10); string(got) != string(want) {
+			t.Errorf("appendInt(%d) = %s, want %s", v, got, want)
+		}
+	}
+}
+
+// The pieces of a cell fit even in the last column, with the last style
+// excelize can make, in the last row.
+func TestPiecesFit(t *testing.T) {
+	c := column{style: excelize.MaxCellStyles - 1, textStyle: excelize.MaxCellStyles - 1}
+	c.setCellXML(maxColumns - 1)
+	var row piece
+	row.n = len(appendInt(row.b[:0], maxRows))
+	got, err := c.appendCell(nil, &row, "x")
+	if want := `<c r="XFD1048576" s="65429" t="inlineStr"><is><t>x</t></is></c>`; err != nil || string(got) != want {
+		t.Errorf("cell %s, %v; want %s", got, err, want)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -80,24 +79,26 @@ type column struct {
 	// other columns.
 	textStyle int
 	width     float64
-	// letters name the column in cell references; styleAttr and
-	// textStyleAttr are the s attributes of style and textStyle in a cell
-	// element, empty for style 0.
-	letters, styleAttr, textStyleAttr string
-}
-
-// styleAttrFor returns the s attribute of the cell holding v.
-func (c *column) styleAttrFor(v any) string {
-	if s, ok := v.(string); ok && c.textStyle != 0 && pipeline.FormulaLike(s) {
-		return c.textStyleAttr
-	}
-	return c.styleAttr
+	// The pieces of XML that the cell elements of the column are made of:
+	// open is `<c r="` and the column's letters, which the row number
+	// follows; number, boolean, text and quotedText end the reference and
+	// hold the style and type attributes of a value of that kind,
+	// quotedText those of a text in textStyle.
+	open, number, boolean, text, quotedText piece
 }
 
 // setCellXML sets what each cell element of c begins with.
 func (c *column) setCellXML(index int) {
-	c.letters, _ = excelize.ColumnNumberToName(index + 1) // index < maxColumns
-	c.styleAttr, c.textStyleAttr = styleAttr(c.style), styleAttr(c.textStyle)
+	letters, _ := excelize.ColumnNumberToName(index + 1) // index < maxColumns
+	s, quoted := styleAttr(c.style), styleAttr(c.style)
+	if c.textStyle != 0 {
+		quoted = styleAttr(c.textStyle)
+	}
+	c.open = makePiece(`<c r="` + letters)
+	c.number = makePiece(`"` + s + `><v>`)
+	c.boolean = makePiece(`"` + s + ` t="b"><v>`)
+	c.text = makePiece(`"` + s + ` t="inlineStr"><is><t`)
+	c.quotedText = makePiece(`"` + quoted + ` t="inlineStr"><is><t`)
 }
 
 func styleAttr(style int) string {
@@ -247,46 +248,6 @@ var (
 	errTooLong   = fmt.Errorf("text is longer than the %d characters of a cell", maxCellChars)
 	errDateRange = errors.New("date is outside the years 1900 to 9999 that Excel knows")
 )
-
-// check returns nil when v can be written into c, or the reason why not.
-func (c *column) check(v any) error {
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case string:
-		if c.kind != kindString {
-			break
-		}
-		return checkText(v)
-	case int64:
-		if c.kind == kindInteger || c.kind == kindNumber {
-			return nil
-		}
-	case float64:
-		if c.kind != kindNumber {
-			break
-		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return errNotFinite
-		}
-		return nil
-	case bool:
-		if c.kind == kindBoolean {
-			return nil
-		}
-	case time.Time:
-		if c.kind != kindDate {
-			break
-		}
-		if y := v.Year(); y < 1900 || y > 9999 {
-			return errDateRange
-		}
-		return nil
-	default:
-		return fmt.Errorf("unsupported value type %T", v)
-	}
-	return fmt.Errorf("a %T value does not fit a column of type %s", v, c.Type)
-}
 
 // checkText returns nil when s can be a cell's text. XML cannot carry most
 // control characters; excelize would replace them with U+FFFD, which would

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -47,7 +46,7 @@ type encoder struct {
 	rows   int // data rows written
 	// body compresses the XML of the rows; Write appends to body.buf.
 	body deflater
-	num  []byte // the digits of the row number, reused by every Write
+	row  piece // the digits of the row number, reused by every Write
 	// err is set when the sheet may have lost a row, or after Close.
 	err error
 }
@@ -160,19 +159,19 @@ func (e *encoder) Write(f pipeline.Feature) error {
 	if sheetRow > maxRows {
 		return fmt.Errorf("%w: %d rows", ErrFull, maxRows)
 	}
-	e.num = strconv.AppendInt(e.num[:0], int64(sheetRow), 10)
+	e.row.n = len(appendInt(e.row.b[:0], int64(sheetRow))) // in place: it fits
 	buf := e.body.buf
 	start := len(buf)
 	buf = append(buf, `<row r="`...)
-	buf = append(buf, e.num...)
+	buf = append(buf, e.row.b[:e.row.n]...)
 	buf = append(buf, `">`...)
 	for i, v := range f.Values {
 		c := &e.cols[i]
-		if err := c.check(v); err != nil {
+		var err error
+		if buf, err = c.appendCell(buf, &e.row, v); err != nil {
 			e.body.buf = buf[:start]
 			return &CellError{Row: sheetRow, ID: f.ID, Column: c.Name, Err: err}
 		}
-		buf = appendCell(buf, c.letters, e.num, c.styleAttrFor(v), v)
 	}
 	e.body.buf = append(buf, `</row>`...)
 	e.rows++
