@@ -30,6 +30,13 @@
 # time, CPU time, peak memory from GNU time), the ratio to mapshaper (joins)
 # or ogr2ogr (XLSX), and our time per area and per fund row.
 #
+# Two ratios: that of the medians, and the median of the ratios of each of
+# our runs to the anchor's run in the same round ("pair ratio"), which
+# follows it within seconds. On a machine shared with other work the speed
+# drifts within a run of the script (the same binary's CPU time on L has
+# moved by half from one round to the next); the runs of a round are the
+# closest in time, so the pair ratio is the steadier of the two.
+#
 # Environment: SIZES (default "S M L"), RUNS_S, RUNS_M (default 5), RUNS_L
 # (default 3), WORK (default bench/.work). Installs mapshaper (npm, into
 # bench/.tools), gdal-bin and time (apt) when missing.
@@ -106,8 +113,8 @@ RESULT=bench/results/$(date -u +%Y-%m-%d).txt
 	echo "# $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), load before start: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "# $(go version | cut -d' ' -f3), mapshaper $("$MAPSHAPER" -v 2>&1 | tail -1), $(ogr2ogr --version)"
 	echo
-	printf '| size | job | median wall s | median CPU s | peak RSS MB | ratio wall | µs/area | µs/fund row |\n'
-	printf '|---|---|---|---|---|---|---|---|\n'
+	printf '| size | job | median wall s | median CPU s | peak RSS MB | ratio wall | pair ratio | µs/area | µs/fund row |\n'
+	printf '|---|---|---|---|---|---|---|---|---|\n'
 } | tee "$RESULT"
 
 for size in $SIZES; do
@@ -175,14 +182,20 @@ for size in $SIZES; do
 			cpu=$(col 2 "$f" | median)
 			rss=$(col 3 "$f" | median | awk '{printf "%.0f", $1 / 1024}')
 		fi
-		case $job in *xlsx) ref=$ox ;; *) ref=$ms ;; esac
+		case $job in *xlsx) ref=$ox reflog=$logs/ogr-xlsx ;; *) ref=$ms reflog=$logs/mapshaper ;; esac
 		ratio=$(awk -v a="$wall" -v b="$ref" 'BEGIN {printf "%.2f", a / b}')
+		# Each run of ours and of the anchors is in the same line of their
+		# logs; the benchmark estimate has one line only.
+		pair=-
+		if [ "$(wc -l <"$f")" = "$(wc -l <"$reflog")" ]; then
+			pair=$(paste -d' ' <(col 1 "$f") <(col 1 "$reflog") | awk '{printf "%.6f\n", $1 / $2}' | median | awk '{printf "%.2f", $1}')
+		fi
 		per_area=$(awk -v t="$wall" -v n="$areas" 'BEGIN {printf "%.1f", t * 1e6 / n}')
 		per_row=-
 		case $job in ours | ours-ledger) per_row=$(awk -v t="$wall" -v n="$fundrows" 'BEGIN {printf "%.2f", t * 1e6 / n}') ;; esac
-		[ "$job" = ours-ledger ] && ratio=- per_area=-
-		printf '| %s (%s areas, %s fund rows) | %s | %s | %s | %s | %s | %s | %s |\n' \
-			"$size" "$areas" "$fundrows" "$job" "$wall" "$cpu" "$rss" "$ratio" "$per_area" "$per_row"
+		[ "$job" = ours-ledger ] && ratio=- pair=- per_area=-
+		printf '| %s (%s areas, %s fund rows) | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+			"$size" "$areas" "$fundrows" "$job" "$wall" "$cpu" "$rss" "$ratio" "$pair" "$per_area" "$per_row"
 	done | tee -a "$RESULT"
 done
-echo "(ratio wall: to mapshaper for the joins and our whole run, to ogr2ogr for XLSX; written to $RESULT)"
+echo "(ratio wall: of the medians; pair ratio: median of each round's ratio of ours to the anchor; to mapshaper for the joins and our whole run, to ogr2ogr for XLSX; written to $RESULT)"
