@@ -483,9 +483,7 @@ func hasSpecialSpace(s string) bool {
 
 // ascii8 reports whether the eight bytes of w are ASCII, in one test.
 func ascii8(w string) bool {
-	_ = w[7]
-	return (uint64(w[0])|uint64(w[1])<<8|uint64(w[2])<<16|uint64(w[3])<<24|
-		uint64(w[4])<<32|uint64(w[5])<<40|uint64(w[6])<<48|uint64(w[7])<<56)&0x8080808080808080 == 0
+	return pipeline.Load64(w)&0x8080808080808080 == 0
 }
 
 // isVisibleASCII reports whether c is an ASCII character that is no white

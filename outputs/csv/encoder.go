@@ -226,33 +226,19 @@ func hasSpecial(f string) bool {
 	switch {
 	case n >= 8:
 		for i := 0; i < n-8; i += 8 {
-			if hasSpecial8(load64(f[i:])) {
+			if hasSpecial8(pipeline.Load64(f[i:])) {
 				return true
 			}
 		}
-		return hasSpecial8(load64(f[n-8:]))
+		return hasSpecial8(pipeline.Load64(f[n-8:]))
 	case n >= 4:
-		return hasSpecial8(uint64(load32(f)) | uint64(load32(f[n-4:]))<<32)
+		return hasSpecial8(uint64(pipeline.Load32(f)) | uint64(pipeline.Load32(f[n-4:]))<<32)
 	}
 	var special byte
 	for i := range n {
 		special |= quoteBytes[f[i]]
 	}
 	return special != 0
-}
-
-// load64 is binary.LittleEndian.Uint64 of the first eight bytes of s,
-// which compiles to one load.
-func load64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// load32 is load64 of four bytes.
-func load32(s string) uint32 {
-	_ = s[3]
-	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // hasSpecial8 is hasSpecial of the eight bytes of x: a byte of x equal to

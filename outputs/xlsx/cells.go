@@ -169,17 +169,17 @@ func appendInlineString(dst []byte, s string) ([]byte, error) {
 // nil: the checks, the escapes and the copy in one pass over s, which is
 // mostly eight bytes at a time.
 func appendText(dst []byte, s string) ([]byte, error) {
-	if n := len(s); n >= 4 && n < 8 && plainText8(uint64(load32(s))|uint64(load32(s[n-4:]))<<32) {
+	if n := len(s); n >= 4 && n < 8 && plainText8(uint64(pipeline.Load32(s))|uint64(pipeline.Load32(s[n-4:]))<<32) {
 		return append(dst, s...), nil // a short text, tested as one word
 	}
 	start, last := len(dst), 0
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) {
-			if plainText8(load64(s[i:])) {
+			if plainText8(pipeline.Load64(s[i:])) {
 				i += 8
 				continue
 			}
-		} else if len(s) >= 8 && plainText8(load64(s[len(s)-8:])) {
+		} else if len(s) >= 8 && plainText8(pipeline.Load64(s[len(s)-8:])) {
 			break // the rest lies in the last eight bytes, which are plain
 		}
 		// A byte at a time to the end of these eight.
@@ -265,20 +265,6 @@ func plainText8(x uint64) bool {
 	angle := x&(lo*0xFD) ^ lo*0x3C
 	under := x ^ lo*'_'
 	return (x|(x-lo*0x20)|(quote-lo)&^quote|(angle-lo)&^angle|(under-lo)&^under)&hi == 0
-}
-
-// load64 is binary.LittleEndian.Uint64 of the first eight bytes of s,
-// which compiles to one load.
-func load64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// load32 is load64 of four bytes.
-func load32(s string) uint32 {
-	_ = s[3]
-	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 func isBlank(b byte) bool { return b == '\t' || b == '\n' || b == '\r' || b == ' ' }

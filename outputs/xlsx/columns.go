@@ -289,9 +289,7 @@ func checkText(s string) error {
 // a control character, in a few operations on one word: a byte below 0x20
 // sets its top bit in w-0x20…, which no ASCII byte has in w.
 func printable8(w string) bool {
-	_ = w[7]
-	x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+	x := pipeline.Load64(w)
 	const high, spaces = 0x8080808080808080, 0x2020202020202020
 	return x&high == 0 && (x-spaces)&^x&high == 0
 }
