@@ -361,7 +361,7 @@ func (fu *fundUsage) features() func(values func(int) []any) iter.Seq[Feature] {
 			for _, e := range fu.keys() {
 				k := e.Key
 				code := fu.ids.code(k.Area)
-				vals := append(values(10), code, fu.ids.area(k.Area).Name, int64(k.Year), fu.funds[k.Fund])
+				vals := append(values(10), code, fu.ids.name(k.Area), int64(k.Year), fu.funds[k.Fund])
 				if !yield(Feature{ID: code, Values: fu.appendSummary(vals, k, fu.list[e.Value])}) {
 					return
 				}

@@ -376,7 +376,13 @@ const maxPrecision = 15
 // it; a text of at most 15 bytes has at most 15 digits either way.
 func appendFloat(dst []byte, v float64) []byte {
 	start := len(dst)
-	dst = pipeline.AppendDecimal(dst, v, 2)
+	return cutPrecision(pipeline.AppendDecimal(dst, v, 2), start, v)
+}
+
+// cutPrecision cuts the decimal of v in dst[start:] to maxPrecision
+// significant digits, as excelize does, the digits cut before the decimal
+// point becoming zeros.
+func cutPrecision(dst []byte, start int, v float64) []byte {
 	if len(dst)-start <= maxPrecision || math.Abs(v) == math.MaxFloat64 {
 		return dst
 	}

@@ -373,37 +373,13 @@ func TestAbortLeavesNothing(t *testing.T) {
 	}
 }
 
-// appendFloatStrconv is appendFloat as it was before its fast path: all
-// through strconv. It is the reference for appendFloat.
+// appendFloatStrconv is appendFloat as it was before its fast path: the
+// digits from strconv. It is the reference for appendFloat; the cut to 15
+// digits, which both share, is checked against excelize itself by
+// TestRowsAsExcelize.
 func appendFloatStrconv(dst []byte, v float64) []byte {
 	start := len(dst)
-	dst = strconv.AppendFloat(dst, v, 'f', -1, 64)
-	if math.Abs(v) == math.MaxFloat64 {
-		return dst
-	}
-	num := dst[start:]
-	decimal := bytes.IndexByte(num, '.')
-	significant := 0
-	for i, c := range num {
-		if c < '0' || c > '9' || significant == 0 && c == '0' {
-			continue
-		}
-		significant++
-		if significant <= maxPrecision {
-			continue
-		}
-		if decimal >= 0 && i > decimal {
-			return dst[:start+len(bytes.TrimSuffix(num[:i], []byte(".")))]
-		}
-		if decimal < 0 {
-			decimal = len(num)
-		}
-		for ; i < decimal; i++ {
-			num[i] = '0'
-		}
-		return dst[:start+decimal]
-	}
-	return dst
+	return cutPrecision(strconv.AppendFloat(dst, v, 'f', -1, 64), start, v)
 }
 
 func TestAppendFloat(t *testing.T) {

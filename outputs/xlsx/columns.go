@@ -90,7 +90,8 @@ type column struct {
 // setCellXML sets what each cell element of c begins with.
 func (c *column) setCellXML(index int) {
 	letters, _ := excelize.ColumnNumberToName(index + 1) // index < maxColumns
-	s, quoted := styleAttr(c.style), styleAttr(c.style)
+	s := styleAttr(c.style)
+	quoted := s
 	if c.textStyle != 0 {
 		quoted = styleAttr(c.textStyle)
 	}
