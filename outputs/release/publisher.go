@@ -128,7 +128,8 @@ func New(out, id string) (*Publisher, error) {
 }
 
 // Create creates the file name in the release. The file is written through
-// a buffer while its size and SHA-256 are taken; Close flushes it to disk.
+// a buffer while its size and SHA-256 are taken; Close flushes it and
+// starts its sync to disk, which Commit waits for.
 // name must be a plain file name that does not start with '.', is not
 // manifest.json and was not created before.
 func (p *Publisher) Create(name string) (io.WriteCloser, error) {
@@ -229,8 +230,8 @@ func (p *Publisher) complete(listed []pipeline.ManifestFile) ([]pipeline.Manifes
 		if !f.closed {
 			return nil, fmt.Errorf("%w: %q", ErrNotClosed, name)
 		}
-		if f.err != nil {
-			return nil, f.err
+		if err := f.wait(); err != nil {
+			return nil, err
 		}
 	}
 	files := slices.Clone(listed)
