@@ -227,6 +227,11 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	if !rep.Valid() || out == nil {
 		return res, j.verdict(res, nil)
 	}
+	// The run is valid: the fund usage's and the key figures' files are
+	// completed now, beside the sums and the areas, not one after another
+	// as the waits below come to them.
+	actions.end()
+	kfOut.complete()
 	areasDS := j.areasDataset()
 	second := out.start([]datasetRows{{j.sumsDataset(), fund.features()}, {areasDS, allRows(areas)}})
 	defer func() { second.end(!res.Published) }()

@@ -454,6 +454,11 @@ type writing struct {
 	done bool
 	// stopped tells the feeding goroutines to stop: the release is dropped.
 	stopped atomic.Bool
+	// mu guards fedAll and completing between complete and the feeding
+	// goroutines: whichever comes last ends a dataset.
+	mu         sync.Mutex
+	fedAll     []bool
+	completing bool
 }
 
 // start begins writing whole datasets, each fed by a goroutine of its own;
@@ -477,7 +482,7 @@ func (r *release) start(sets []datasetRows) *writing {
 // in the order given, whenever they are fed. end or wait must be called
 // before the release is aborted, as for start.
 func (r *release) begin(dss ...*Dataset) *writing {
-	wr := &writing{r: r, errs: make([]error, len(dss)), fed: make([]bool, len(dss))}
+	wr := &writing{r: r, errs: make([]error, len(dss)), fed: make([]bool, len(dss)), fedAll: make([]bool, len(dss))}
 	for _, ds := range dss {
 		w, err := r.open(ds)
 		if err != nil {
@@ -492,7 +497,8 @@ func (r *release) begin(dss ...*Dataset) *writing {
 // feed starts writing the rows of the i-th dataset in a goroutine of its
 // own. It may be called in any goroutine, once per dataset, before wait or
 // end; a dataset never fed may only be dropped. Its encoders get every row
-// but complete their files only in wait: a run may still turn out invalid.
+// but complete their files only after complete or in wait: a run may still
+// turn out invalid.
 func (wr *writing) feed(i int, rows func(values func(n int) []any) iter.Seq[Feature]) {
 	wr.feedRows(i, rows, false)
 }
@@ -505,11 +511,16 @@ func (wr *writing) feedRows(i int, rows func(values func(n int) []any) iter.Seq[
 	w.start = time.Now()
 	wr.wg.Go(func() {
 		defer wr.g.Recover()
-		if end {
-			defer w.end()
-		} else {
-			defer w.send() // the last rows too, without ending
-		}
+		defer func() {
+			wr.mu.Lock()
+			defer wr.mu.Unlock()
+			wr.fedAll[i] = true
+			if end || wr.completing {
+				w.end()
+			} else {
+				w.send() // the last rows too, without ending
+			}
+		}()
 		for f := range rows(w.values) {
 			if wr.stopped.Load() {
 				break
@@ -519,6 +530,21 @@ func (wr *writing) feedRows(i int, rows func(values func(n int) []any) iter.Seq[
 			}
 		}
 	})
+}
+
+// complete lets the encoders of every dataset complete their files once its
+// rows are fed, without waiting for them: the run is known to be valid, and
+// the files need not wait for wait. wait still waits for them and tells
+// their stages.
+func (wr *writing) complete() {
+	wr.mu.Lock()
+	defer wr.mu.Unlock()
+	wr.completing = true
+	for i, w := range wr.ws {
+		if wr.fedAll[i] {
+			w.end()
+		}
+	}
 }
 
 // end waits for the datasets, if wait has not, after stopping them when the

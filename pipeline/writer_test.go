@@ -413,3 +413,47 @@ func (e *rendezvousEncoder) Write(pipeline.Feature) error {
 }
 
 func (e *rendezvousEncoder) Close() error { return nil }
+
+// Once a run is known to be valid, the files of the fund usage, the key
+// figures, the sums and the areas are completed side by side: here the
+// fund usage's encoder waits, in Close, until the key figures' encoder is
+// closed too, which it would wait for in vain if the key figures were
+// completed only after the fund usage.
+func TestValidRunCompletesFilesSideBySide(t *testing.T) {
+	f := closeRendezvousFormat{kf: make(chan struct{})}
+	j := job(fundRows(50))
+	j.Formats = []pipeline.Format{f}
+	if _, err := j.Run(context.Background(), &closingPublisher{}); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+}
+
+// closeRendezvousFormat's fund usage encoder waits in Close until the key
+// figures' encoder is closed, for ten seconds at most.
+type closeRendezvousFormat struct{ kf chan struct{} }
+
+func (closeRendezvousFormat) Ext() string   { return "closerendezvous" }
+func (closeRendezvousFormat) Spatial() bool { return false }
+func (f closeRendezvousFormat) NewEncoder(w io.Writer, ds *pipeline.Dataset) (pipeline.Encoder, error) {
+	return closeRendezvousEncoder{f: f, ds: ds.Name}, nil
+}
+
+type closeRendezvousEncoder struct {
+	f  closeRendezvousFormat
+	ds string
+}
+
+func (closeRendezvousEncoder) Write(pipeline.Feature) error { return nil }
+func (e closeRendezvousEncoder) Close() error {
+	switch e.ds {
+	case "kennzahlen":
+		close(e.f.kf)
+	case "mittelverwendung":
+		select {
+		case <-e.f.kf:
+		case <-time.After(10 * time.Second):
+			return errors.New("the key figures' files were completed only after the fund usage's")
+		}
+	}
+	return nil
+}
