@@ -104,3 +104,33 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// The one-pass key of an ASCII name is the key normalizeName makes.
+func FuzzNormalizeASCII(f *testing.F) {
+	for _, s := range []string{"", "AAAA", "Quartier AAAB", "Eving-Lindenhorst", "Lindenhorst/Eving", "Huckarde  Nord ",
+		"Aeplerbeck", "AEE", "Uelzen-Oestrich", "a-e", "Scharnhorst-Ost 2", "b a c d e f g h", "a b c d e f g h i",
+		"  --  ", "Nordstadt (Borsigplatz)", "Hörde", strings.Repeat("x", 65)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, ok := normalizeASCII(s)
+		if !ok {
+			return
+		}
+		if want := normalizeName(s); k != want {
+			t.Errorf("normalizeASCII(%q) = %q, want %q", s, k, want)
+		}
+	})
+}
+
+// Codes and names of Dortmund's register take the one-pass way.
+func TestNormalizeASCIITakesTheRegister(t *testing.T) {
+	for _, s := range []string{"AAAA", "Quartier AAAB", "Eving-Lindenhorst", "Westerfilde/Bodelschwingh"} {
+		if _, ok := normalizeASCII(s); !ok {
+			t.Errorf("normalizeASCII(%q) not ok", s)
+		}
+	}
+	if _, ok := normalizeASCII("Hörde"); ok {
+		t.Error("normalizeASCII took a name with an umlaut")
+	}
+}
