@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"aktionsplan/pipeline"
 )
@@ -140,7 +141,7 @@ func newSet(s Spec) *set {
 // matched with those spelled as umlauts (AEB would be the same area as AB).
 func Codes(n int) []string {
 	width := 3
-	if n > len(Codes3) {
+	if n > len(Codes3()) {
 		width = 4
 	}
 	out := make([]string, 0, n)
@@ -161,8 +162,11 @@ func Codes(n int) []string {
 	return out
 }
 
-// Codes3 are all three-letter codes without ae, oe, ue.
-var Codes3 = func() []string {
+// Codes3 returns all three-letter codes without ae, oe, ue. They are made
+// on first use, not when the program starts: every run of the command
+// would pay 1.4 ms for them (GODEBUG=inittrace=1), and only generate needs
+// them.
+var Codes3 = sync.OnceValue(func() []string {
 	var out []string
 	for a := byte('A'); a <= 'Z'; a++ {
 		for b := byte('A'); b <= 'Z'; b++ {
@@ -174,7 +178,7 @@ var Codes3 = func() []string {
 		}
 	}
 	return out
-}()
+})
 
 func hasDigraph(code []byte) bool {
 	for i := 0; i+1 < len(code); i++ {

@@ -17,8 +17,8 @@ func TestCodes(t *testing.T) {
 		width int
 	}{
 		{"few", 30, 3},
-		{"all of three letters", len(Codes3), 3},
-		{"four letters beyond", len(Codes3) + 1, 4},
+		{"all of three letters", len(Codes3()), 3},
+		{"four letters beyond", len(Codes3()) + 1, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			codes := Codes(tc.n)
