@@ -57,3 +57,29 @@ func TestWriteReportsReplacesWhole(t *testing.T) {
 		t.Errorf("reports/ holds %q, want the JSON and the text report", names)
 	}
 }
+
+// A run killed while it wrote a report leaves a hidden temporary file in
+// OUT/reports; the next run, which holds the lock, removes it and keeps the
+// reports.
+func TestRunRemovesLeftoverReportFiles(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := runCmd(t, "2026-11-26T10:00:00Z", "run", "--out", out); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, stderr)
+	}
+	dir := filepath.Join(out, "reports")
+	left := filepath.Join(dir, ".20261126T100000Z.json.4711.tmp")
+	if err := os.WriteFile(left, []byte(`{"run_id":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCmd(t, "2026-11-26T11:00:00Z", "run", "--out", out, "--force"); code != 0 {
+		t.Fatalf("second run: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(left); !os.IsNotExist(err) {
+		t.Errorf("the temporary report file is still there (%v)", err)
+	}
+	for _, name := range []string{"20261126T100000Z.json", "20261126T100000Z.txt", "20261126T110000Z.json", "20261126T110000Z.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("report %s: %v", name, err)
+		}
+	}
+}

@@ -104,7 +104,7 @@ The run is recorded in DIR/history.sqlite.`)
 	} else if n > 0 {
 		r.log.Warn("runs of an earlier process marked as failed", "runs", n)
 	}
-	if err := release.Cleanup(r.out); err != nil {
+	if err := cleanup(r.out); err != nil {
 		return a.fail(err)
 	}
 	r.force = *force
@@ -375,6 +375,26 @@ func writeReports(out, runID string, doc report.Document, page report.Page) ([]s
 		}
 	}
 	return paths, nil
+}
+
+// cleanup removes what a killed process left under out: the staging folders
+// and links of a publication (release.Cleanup) and the temporary files of
+// reports it was writing (writeFileAtomic). The caller holds the lock of
+// out, so no other process is writing them.
+func cleanup(out string) error {
+	if err := release.Cleanup(out); err != nil {
+		return err
+	}
+	left, err := filepath.Glob(filepath.Join(out, "reports", ".*.tmp"))
+	if err != nil {
+		return err
+	}
+	for _, path := range left {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // fail prints an error of the environment or configuration and returns its

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"aktionsplan/outputs/httpserve"
-	"aktionsplan/outputs/release"
 	"aktionsplan/outputs/webhook"
 	"aktionsplan/pipeline"
 	"aktionsplan/pipeline/schedule"
@@ -61,7 +60,7 @@ for up to two minutes, and exit 0.`)
 	} else if n > 0 {
 		log.Warn("runs of an earlier process marked as failed", "runs", n)
 	}
-	if err := release.Cleanup(r.out); err != nil {
+	if err := cleanup(r.out); err != nil {
 		return a.fail(err)
 	}
 	if *addr == "" {
