@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -165,7 +164,7 @@ func appendInlineString(dst []byte, s string) ([]byte, error) {
 }
 
 // appendText appends s escaped as appendEscaped escapes it, "_x" sequences
-// as bstrMarshal escapes them, or returns checkText(s) when that is not
+// as bstrEscape escapes them, or returns checkText(s) when that is not
 // nil: the checks, the escapes and the copy in one pass over s, which is
 // mostly eight bytes at a time.
 func appendText(dst []byte, s string) ([]byte, error) {
@@ -219,13 +218,14 @@ func appendText(dst []byte, s string) ([]byte, error) {
 	return append(dst, s[last:]...), nil
 }
 
-// appendBstr is appendText of a text holding "_x", which is rare: it takes
-// excelize's own steps on a copy.
+// appendBstr is appendText of a text holding "_x", which is rare: its
+// "_xHHHH_" sequences escaped, then the XML escapes (which neither make nor
+// break such a sequence).
 func appendBstr(dst []byte, s string) ([]byte, error) {
 	if err := checkText(s); err != nil {
 		return dst, err
 	}
-	return append(dst, bstrMarshal(string(appendEscaped(nil, s)))...), nil
+	return appendEscaped(dst, bstrEscape(s)), nil
 }
 
 // The classes of bytes in appendText: those written as they are, those
@@ -322,45 +322,35 @@ func isXMLChar(r rune) bool {
 		r >= 0x10000 && r <= 0x10FFFF
 }
 
-var (
-	bstrExp       = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
-	bstrEscapeExp = regexp.MustCompile(`x[a-fA-F\d]{4}_`)
-)
-
-// bstrMarshal is excelize's function of that name (v2.11.1), which is not
-// exported: it escapes the "_xHHHH_" sequences of an escaped text, and is
-// kept step for step so that such a text, rare as it is, is written as
-// before. It is used only on texts holding "_x".
-func bstrMarshal(s string) (result string) {
-	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
-	for _, match := range matches {
-		result += s[cursor:match[0]]
-		subStr := s[match[0]:match[1]]
-		if subStr == "_x005F_" {
-			cursor = match[1]
-			if match[1]+6 <= l && bstrEscapeExp.MatchString(s[match[1]:match[1]+6]) {
-				_, err := strconv.Unquote(`"\u` + s[match[1]+1:match[1]+5] + `"`)
-				if err == nil {
-					result += subStr + "x005F" + subStr
-					continue
-				}
-			}
-			result += subStr + "x005F_"
-			continue
-		}
-		if bstrExp.MatchString(subStr) {
-			cursor = match[1]
-			if _, err := strconv.Unquote(`"\u` + s[match[0]+2:match[1]-1] + `"`); err == nil {
-				result += "_x005F" + subStr
-				continue
-			}
+// bstrEscape writes every '_' of s that begins an "_xHHHH_" sequence (four
+// hexadecimal digits) as "_x005F_", the escaped underscore, so that a
+// reader, which decodes such sequences from left to right, gives back s.
+//
+// excelize's bstrMarshal, which this replaces, escapes the sequences that
+// its regular expression finds, which do not overlap, and only those that
+// name a character: "_x_x0041_x0041_x" came back from excelize's own
+// reader as "_x_x0041Ax" (found by FuzzText), and "_xD800_" as "". It
+// escapes the same sequences as bstrEscape in every text without such a
+// case, byte for byte (TestBstrEscapeAsExcelize).
+func bstrEscape(s string) string {
+	var b []byte
+	last := 0
+	for i := 0; i+len(escapedUnderscore) <= len(s); i++ {
+		if s[i] == '_' && s[i+1] == 'x' && isHex(s[i+2]) && isHex(s[i+3]) && isHex(s[i+4]) && isHex(s[i+5]) && s[i+6] == '_' {
+			b = append(append(b, s[last:i]...), escapedUnderscore...)
+			last = i + 1
 		}
 	}
-	if cursor < l {
-		result += s[cursor:]
+	if b == nil {
+		return s
 	}
-	return result
+	return string(append(b, s[last:]...))
 }
+
+// escapedUnderscore is '_' as an "_xHHHH_" sequence.
+const escapedUnderscore = "_x005F_"
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 // maxPrecision is the number of significant digits excelize keeps of a
 // number, Excel's precision.
