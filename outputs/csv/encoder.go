@@ -123,7 +123,8 @@ func (e *encoder) flush() error {
 	return e.err
 }
 
-// Text renders a published value as CSV cell text.
+// cellText renders a published value as CSV cell text: the reference of the
+// tests for what the encoder writes.
 //
 // A string that pipeline.FormulaLike calls formula-like ("=HYPERLINK(…)",
 // "+1", "-2+3", "@SUM(A1)", a leading tab or carriage return) is written with
@@ -134,7 +135,7 @@ func (e *encoder) flush() error {
 // looks like a formula; it is documented in the dataset description
 // (pipeline.FormulaNote). Only strings are touched: numbers are never
 // strings here, so -5 in a number column stays the number -5.
-func Text(v any) (string, error) {
+func cellText(v any) (string, error) {
 	b, err := appendValue(nil, v)
 	return string(b), err
 }

@@ -147,7 +147,7 @@ func FuzzEncoder(f *testing.F) {
 			rec := make([]string, len(r))
 			for i, v := range r {
 				var err error
-				if rec[i], err = Text(v); err != nil {
+				if rec[i], err = cellText(v); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -168,8 +168,8 @@ func TestTextDates(t *testing.T) {
 		time.Date(9999, 12, 31, 23, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
 		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(0, 6, 1, 0, 0, 0, 0, time.FixedZone("x", 3600)),
 	} {
-		if got, _ := Text(d); got != d.Format("2006-01-02") {
-			t.Errorf("Text(%v) = %s, want %s", d, got, d.Format("2006-01-02"))
+		if got, _ := cellText(d); got != d.Format("2006-01-02") {
+			t.Errorf("cellText(%v) = %s, want %s", d, got, d.Format("2006-01-02"))
 		}
 	}
 }
