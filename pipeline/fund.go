@@ -329,16 +329,10 @@ func latestYear[K comparable, V any](m map[K]V, year func(K) int) int {
 	return latest
 }
 
-// summary returns the values of the sums columns for one area, year and fund,
-// in the order of sumColumns: approved, paid, count, budget, rest and whether
-// the budget is exceeded. The
+// appendSummary appends to vals the values of the sums columns for s, the
+// sum of one area, year and fund k, in the order of sumColumns: approved,
+// paid, count, budget, rest and whether the budget is exceeded. The
 // Projektbudget has no budget per area, so its budget and rest are missing.
-func (fu *fundUsage) summary(k fundKey) []any {
-	s, _ := fu.sum(k)
-	return fu.appendSummary(make([]any, 0, 6), k, s)
-}
-
-// appendSummary appends s, the sum of k, to vals, as summary returns it.
 func (fu *fundUsage) appendSummary(vals []any, k fundKey, s fundSum) []any {
 	var budget, rest any
 	// The project budget is not split by area: its rows carry whether the

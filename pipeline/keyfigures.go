@@ -111,22 +111,40 @@ func (kf *keyFigures) features() func(values func(int) []any) iter.Seq[Feature] 
 	}
 }
 
-// figures returns the values of the key figures other than area and year for
-// one area and year, in field order; missing values where there is no row.
-func (kf *keyFigures) figures(area int32, year int) []any {
-	rec := kf.record(areaYear{area, int32(year)})
-	var out []any
-	for i, f := range kf.fields {
+// appendFigures appends to vals the values of the key figures other than
+// area and year for one area and year, in field order; missing values where
+// there is no row. rec, if it has the width of a record, is the space to
+// read the row into.
+func (kf *keyFigures) appendFigures(vals []any, rec Record, area int32, year int) []any {
+	i, ok := kf.rows[areaYear{area, int32(year)}]
+	if ok {
+		if len(rec) != kf.values.width {
+			rec = make(Record, kf.values.width)
+		}
+		kf.values.recordInto(rec, i)
+	}
+	for fi, f := range kf.fields {
 		if !f.Public || f.Name == "code" || f.Name == "jahr" {
 			continue
 		}
 		var v any
-		if rec != nil {
-			v = rec[i]
+		if ok {
+			v = rec[fi]
 		}
-		out = append(out, v)
+		vals = append(vals, v)
 	}
-	return out
+	return vals
+}
+
+// figureCount is the number of values appendFigures appends.
+func (kf *keyFigures) figureCount() int {
+	n := 0
+	for _, f := range kf.fields {
+		if f.Public && f.Name != "code" && f.Name != "jahr" {
+			n++
+		}
+	}
+	return n
 }
 
 // record returns the row of k as a record of the table's fields, the
