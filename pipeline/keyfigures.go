@@ -111,20 +111,16 @@ func (kf *keyFigures) features() func(values func(int) []any) iter.Seq[Feature] 
 	}
 }
 
-// appendFigures appends to vals the values of the key figures other than
-// area and year for one area and year, in field order; missing values where
-// there is no row. rec, if it has the width of a record, is the space to
-// read the row into.
+// appendFigures appends to vals the values of the key figures (isFigure)
+// for one area and year, in field order; missing values where there is no
+// row. rec, of a record's width, is the space to read the row into.
 func (kf *keyFigures) appendFigures(vals []any, rec Record, area int32, year int) []any {
 	i, ok := kf.rows[areaYear{area, int32(year)}]
 	if ok {
-		if len(rec) != kf.values.width {
-			rec = make(Record, kf.values.width)
-		}
 		kf.values.recordInto(rec, i)
 	}
 	for fi, f := range kf.fields {
-		if !f.Public || f.Name == "code" || f.Name == "jahr" {
+		if !isFigure(f) {
 			continue
 		}
 		var v any
@@ -140,12 +136,16 @@ func (kf *keyFigures) appendFigures(vals []any, rec Record, area int32, year int
 func (kf *keyFigures) figureCount() int {
 	n := 0
 	for _, f := range kf.fields {
-		if f.Public && f.Name != "code" && f.Name != "jahr" {
+		if isFigure(f) {
 			n++
 		}
 	}
 	return n
 }
+
+// isFigure reports whether a field of the key figures is published in the
+// areas dataset as a figure: public, and neither the area nor the year.
+func isFigure(f Field) bool { return f.Public && f.Name != "code" && f.Name != "jahr" }
 
 // record returns the row of k as a record of the table's fields, the
 // non-public ones nil; nil if there is no row.

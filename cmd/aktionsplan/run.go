@@ -385,7 +385,7 @@ func cleanup(out string) error {
 	if err := release.Cleanup(out); err != nil {
 		return err
 	}
-	left, err := filepath.Glob(filepath.Join(out, "reports", ".*.tmp"))
+	left, err := filepath.Glob(filepath.Join(out, "reports", atomicTemp("*")))
 	if err != nil {
 		return err
 	}

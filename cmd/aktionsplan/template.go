@@ -135,6 +135,11 @@ func (c *Config) register(flagPath string) (*pipeline.Register, *pipeline.Report
 	return pipeline.LoadRegister(in, s, tables)
 }
 
+// atomicTemp is the name pattern (for os.CreateTemp) of the temporary file
+// writeFileAtomic writes for a file named base, hidden and beside it;
+// atomicTemp("*") matches all of them in a folder (filepath.Glob).
+func atomicTemp(base string) string { return "." + base + ".*.tmp" }
+
 // writeFileAtomic writes data to a temporary file in the folder of path and
 // renames it, so that an existing file is replaced whole or not at all. It
 // creates the folder, as run does for its output folder.
@@ -142,7 +147,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := os.CreateTemp(filepath.Dir(path), atomicTemp(filepath.Base(path)))
 	if err != nil {
 		return err
 	}
