@@ -52,6 +52,12 @@ type Job struct {
 	// data rows of a tabular input (by role) have been read so far. The
 	// inputs are read at once: it is called from several goroutines.
 	Progress func(role string, rows int)
+	// Serial reads the inputs one after another (the register, the fund
+	// usage, the key figures, the boundaries) instead of the last three
+	// side by side. It is slower wherever there is more than one core,
+	// but the duration Observe is told for each input is then its own,
+	// not shared with the readers beside it.
+	Serial bool
 	// Unchanged, when set, is asked before a valid release is committed
 	// whether inputs with these hashes were published already; if so the
 	// release is dropped and Run returns ErrUnchanged, so the portal sees
@@ -124,8 +130,21 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 		g           Guard
 		registered  = make(chan *Register, 1)
 	)
+	// In a serial run each reader waits for its turn: the key figures
+	// for the fund usage, the boundaries for the key figures. A stopped
+	// run ends every wait.
+	fundDone, kfDone := make(chan struct{}), make(chan struct{})
+	turn := func(prev <-chan struct{}) {
+		if j.Serial {
+			select {
+			case <-prev:
+			case <-others.Done():
+			}
+		}
+	}
 	wg.Go(func() {
 		defer g.Recover()
+		turn(kfDone)
 		start := time.Now()
 		bounds, bErr = bJob.readBoundaries(others, registered, bRes)
 		bJob.observeRead(bRes, start)
@@ -179,6 +198,8 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 	start := time.Now()
 	wg.Go(func() {
 		defer g.Recover()
+		defer close(kfDone)
+		turn(fundDone)
 		start := time.Now()
 		figures, kfErr = kfJob.readKeyFigures(others, reg, kfRes)
 		kfJob.observeRead(kfRes, start)
@@ -197,6 +218,7 @@ func (j *Job) Run(ctx context.Context, pub Publisher) (res *Result, err error) {
 			}
 		}()
 		fund, err := j.readFund(ctx, reg, res, actions)
+		close(fundDone)
 		if read = err == nil; read {
 			j.observeRead(res, start) // without the wait for the others
 		}

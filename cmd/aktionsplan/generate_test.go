@@ -42,6 +42,19 @@ func TestGenerateThenRunPublishes(t *testing.T) {
 	if err := release.Verify(out); err != nil {
 		t.Fatal(err)
 	}
+	// Reading the inputs one after another changes the times, not the files.
+	serial := t.TempDir()
+	if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "run", "--serial", "--verbose", "--config", config, "--out", serial); code != exitOK ||
+		!strings.Contains(stdout, "Lesen mittelverwendung.csv") {
+		t.Fatalf("run --serial: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, name := range []string{"mittelverwendung.csv", "mittelverwendung_summen.xlsx", "kennzahlen.csv", "aktionsraeume.geojson"} {
+		a, errA := os.ReadFile(filepath.Join(out, "current", name))
+		b, errB := os.ReadFile(filepath.Join(serial, "current", name))
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between a run and a serial run (%v, %v)", name, errA, errB)
+		}
+	}
 
 	again := t.TempDir()
 	if code, stdout, stderr := runCmd(t, "2026-11-25T04:30:00Z", "generate", "--areas", "30", "--fund-rows", "500", "--out", again); code != exitOK {

@@ -52,6 +52,9 @@ type app struct {
 	// --verbose and the progress display on a terminal.
 	observe  func(pipeline.Stage)
 	progress func(role string, rows int)
+	// serial makes the jobs built read their inputs one after another
+	// (run --serial).
+	serial bool
 }
 
 // logger writes the operational log (run start and end, server events) to

@@ -81,6 +81,7 @@ The run is recorded in DIR/history.sqlite.`)
 	out := fs.String("out", "", "output `DIR`: releases/, current and reports/ are written there (default: the config's out)")
 	force := fs.Bool("force", false, "publish a new release even when the inputs are unchanged")
 	verbose := fs.Bool("verbose", false, "print the duration and row count of every step (read, join, each file, publish)")
+	serial := fs.Bool("serial", false, "read the inputs one after another, not side by side: slower, but with --verbose each input's time is its own")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (for go tool pprof)")
 	if code, stop := a.parse(fs, args); stop {
 		return code
@@ -108,6 +109,7 @@ The run is recorded in DIR/history.sqlite.`)
 		return a.fail(err)
 	}
 	r.force = *force
+	a.serial = *serial
 	stages := a.watch(*verbose)
 	rec := pipeline.RunRecord{ID: r.newID(), Trigger: pipeline.TriggerCLI, Status: pipeline.StatusRunning, Start: a.now().UTC()}
 	r.save(ctx, rec)
@@ -273,6 +275,7 @@ func (a *app) buildJob(cfg *Config, in inputFlags) (*pipeline.Job, error) {
 		Boundaries: sources.Boundaries{Limits: cfg.Limits, Reader: geojsonsrc.Reader{IDProperty: cfg.Areas.IDProperty, CRS: cfg.Areas.CRS,
 			MaxVertices: cfg.Limits.Vertices, MaxFeatureVertices: cfg.Limits.FeatureVertices}},
 		Observe:  a.observe,
+		Serial:   a.serial,
 		Progress: a.progress,
 	}
 	for _, x := range []struct {
