@@ -14,7 +14,13 @@
 #                  the Go benchmarks of the join and of the GeoJSON encoder
 #                  (median of 5), times the areas of the size
 #   ours-ledger    our reading of the fund usage (from `run --verbose`),
-#                  for its time per fund row
+#                  for its time per fund row; on two cores it shares them
+#                  with the key figures and the boundaries, which grow with
+#                  the areas, not the rows
+#   ours-serial    the whole `run --serial`: the inputs read one after
+#                  another
+#   ours-ledger-serial  its reading of the fund usage: the time per fund
+#                  row of the fund usage alone (with its own files' encoders)
 #   ours-xlsx      our encoding of kennzahlen.xlsx (from `run --verbose`)
 #   mapshaper      mapshaper -join of the latest key figures (one row per
 #                  area, 7 columns) onto the boundaries, to GeoJSON
@@ -158,6 +164,9 @@ for size in $SIZES; do
 			'BEGIN {printf "%.3f\n", j + e}' >>"$logs/ours-join-write"
 		stage "$v" "davon kennzahlen.xlsx" >>"$logs/ours-xlsx"
 		stage "$v" "Lesen $(basename "$fund_file")" >>"$logs/ours-ledger"
+		rm -rf "$out"
+		timed "$logs/ours-serial" "$BIN" run --serial --verbose --config "$config" --out "$out"
+		stage "$logs/ours-serial.out" "Lesen $(basename "$fund_file")" >>"$logs/ours-ledger-serial"
 		timed "$logs/mapshaper" "$MAPSHAPER" -i "$areas_file" -join "$join" keys=code,code field-types=code:str \
 			-o "$WORK/$size.ms.geojson" format=geojson
 		timed "$logs/ogr-join" ogr2ogr -f GeoJSON "$WORK/$size.ogr.geojson" "$areas_file" -dialect SQLite -sql "$sql"
@@ -174,7 +183,7 @@ for size in $SIZES; do
 
 	ms=$(col 1 "$logs/mapshaper" | median)
 	ox=$(col 1 "$logs/ogr-xlsx" | median)
-	for job in ours ours-ledger ours-geojson ours-join-write ours-join-write-alone mapshaper ogr-join ours-xlsx ogr-xlsx; do
+	for job in ours ours-ledger ours-serial ours-ledger-serial ours-geojson ours-join-write ours-join-write-alone mapshaper ogr-join ours-xlsx ogr-xlsx; do
 		f=$logs/$job
 		wall=$(col 1 "$f" | median)
 		cpu=- rss=-
@@ -192,8 +201,8 @@ for size in $SIZES; do
 		fi
 		per_area=$(awk -v t="$wall" -v n="$areas" 'BEGIN {printf "%.1f", t * 1e6 / n}')
 		per_row=-
-		case $job in ours | ours-ledger) per_row=$(awk -v t="$wall" -v n="$fundrows" 'BEGIN {printf "%.2f", t * 1e6 / n}') ;; esac
-		[ "$job" = ours-ledger ] && ratio=- pair=- per_area=-
+		case $job in ours | ours-ledger | ours-serial | ours-ledger-serial) per_row=$(awk -v t="$wall" -v n="$fundrows" 'BEGIN {printf "%.2f", t * 1e6 / n}') ;; esac
+		case $job in ours-ledger | ours-ledger-serial) ratio=- pair=- per_area=- ;; esac
 		printf '| %s (%s areas, %s fund rows) | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 			"$size" "$areas" "$fundrows" "$job" "$wall" "$cpu" "$rss" "$ratio" "$pair" "$per_area" "$per_row"
 	done | tee -a "$RESULT"
