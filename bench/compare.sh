@@ -20,7 +20,11 @@
 #   ours-serial    the whole `run --serial`: the inputs read one after
 #                  another
 #   ours-ledger-serial  its reading of the fund usage: the time per fund
-#                  row of the fund usage alone (with its own files' encoders)
+#                  row of the fund usage alone (with its own files' encoders).
+#                  Each L round also runs M serially, and a line after the
+#                  L table gives the ratio of the time per row of L to that of
+#                  M in the same round, which the machine's drift between the
+#                  M and the L part of a run does not move
 #   ours-xlsx      our encoding of kennzahlen.xlsx (from `run --verbose`)
 #   mapshaper      mapshaper -join of the latest key figures (one row per
 #                  area, 7 columns) onto the boundaries, to GeoJSON
@@ -154,6 +158,7 @@ for size in $SIZES; do
 	sql="SELECT a.*, k.einwohner, k.anteil_unter_18_pct, k.anteil_ab_65_pct, k.auslaenderanteil_pct,
 		k.arbeitslosenquote_pct, k.sgb2_quote_pct FROM \"$layer\" a LEFT JOIN '$joindb'.k k ON a.code = k.code"
 
+	[ "$size" = L ] && mconfig=$(prepare M)
 	for r in $(seq "$runs"); do
 		rm -rf "$out" "$WORK/$size.ms.geojson" "$WORK/$size.ogr.geojson" "$WORK/$size.ogr.xlsx"
 		timed "$logs/ours" "$BIN" run --verbose --config "$config" --out "$out"
@@ -167,6 +172,13 @@ for size in $SIZES; do
 		rm -rf "$out"
 		timed "$logs/ours-serial" "$BIN" run --serial --verbose --config "$config" --out "$out"
 		stage "$logs/ours-serial.out" "Lesen $(basename "$fund_file")" >>"$logs/ours-ledger-serial"
+		if [ "$size" = L ]; then
+			# The same for M, right before or after: the time per row of M
+			# and L in one round, minutes apart from the M rounds above.
+			rm -rf "$WORK/M.flat.out"
+			timed "$logs/m-serial" "$BIN" run --serial --verbose --config "$mconfig" --out "$WORK/M.flat.out"
+			stage "$logs/m-serial.out" "Lesen $(basename "$fund_file")" >>"$logs/m-ledger-serial"
+		fi
 		timed "$logs/mapshaper" "$MAPSHAPER" -i "$areas_file" -join "$join" keys=code,code field-types=code:str \
 			-o "$WORK/$size.ms.geojson" format=geojson
 		timed "$logs/ogr-join" ogr2ogr -f GeoJSON "$WORK/$size.ogr.geojson" "$areas_file" -dialect SQLite -sql "$sql"
@@ -206,5 +218,15 @@ for size in $SIZES; do
 		printf '| %s (%s areas, %s fund rows) | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 			"$size" "$areas" "$fundrows" "$job" "$wall" "$cpu" "$rss" "$ratio" "$pair" "$per_area" "$per_row"
 	done | tee -a "$RESULT"
+	if [ "$size" = L ]; then
+		mrows=$(grep -oE '[0-9.]+ Maßnahmen' "$logs/m-serial.out" | tr -d . | grep -oE '^[0-9]+')
+		paste -d' ' "$logs/m-ledger-serial" "$logs/ours-ledger-serial" |
+			awk -v m="$mrows" -v l="$fundrows" '{printf "%.6f\n", ($2 / l) / ($1 / m)}' >"$logs/flat"
+		printf '(fund usage alone, run --serial, M and L in the same rounds: %s and %s µs a row, medians; L/M of each round: %s; median %s)\n' \
+			"$(median <"$logs/m-ledger-serial" | awk -v n="$mrows" '{printf "%.2f", $1 * 1e6 / n}')" \
+			"$(median <"$logs/ours-ledger-serial" | awk -v n="$fundrows" '{printf "%.2f", $1 * 1e6 / n}')" \
+			"$(awk '{printf "%s%.2f", (NR > 1 ? " " : ""), $1}' "$logs/flat")" \
+			"$(median <"$logs/flat" | awk '{printf "%.2f", $1}')" | tee -a "$RESULT"
+	fi
 done
 echo "(ratio wall: of the medians; pair ratio: median of each round's ratio of ours to the anchor; to mapshaper for the joins and our whole run, to ogr2ogr for XLSX; written to $RESULT)"
