@@ -173,8 +173,9 @@ for size in $SIZES; do
 		timed "$logs/ours-serial" "$BIN" run --serial --verbose --config "$config" --out "$out"
 		stage "$logs/ours-serial.out" "Lesen $(basename "$fund_file")" >>"$logs/ours-ledger-serial"
 		if [ "$size" = L ]; then
-			# The same for M, right before or after: the time per row of M
-			# and L in one round, minutes apart from the M rounds above.
+			# The same for M, right after: the time per row of M
+			# and L in one round, minutes apart from the M rounds above
+			# (generate names the fund usage file the same for every size).
 			rm -rf "$WORK/M.flat.out"
 			timed "$logs/m-serial" "$BIN" run --serial --verbose --config "$mconfig" --out "$WORK/M.flat.out"
 			stage "$logs/m-serial.out" "Lesen $(basename "$fund_file")" >>"$logs/m-ledger-serial"
